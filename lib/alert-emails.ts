@@ -1,0 +1,24 @@
+/**
+ * Reads the `alertEmails` context value: a comma-separated string (`-c alertEmails=a@x.com,b@x.com`) or, from
+ * cdk.json, a JSON array. Blank entries are ignored; duplicates are dropped. Any invalid address fails the synth
+ * with an error naming every offending entry, so a typo never silently drops an alert recipient.
+ */
+export function parseAlertEmails(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const entries = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : undefined;
+  if (!entries) throw new Error(`alertEmails must be a comma-separated string or a list, got ${JSON.stringify(value)}`);
+  const addresses = [...new Set(entries.map((entry) => entry.trim()).filter((entry) => entry !== ''))];
+  const invalid = addresses.filter((address) => !isPlausibleEmail(address));
+  if (invalid.length > 0) {
+    throw new Error(`alertEmails: invalid e-mail address${invalid.length > 1 ? 'es' : ''}: ${invalid.map((a) => JSON.stringify(a)).join(', ')}`);
+  }
+  return addresses;
+}
+
+/**
+ * One `@`, a non-empty local part without spaces, and a dotted domain of letters, digits and hyphens. Deliberately
+ * simple: SNS sends a confirmation mail anyway; this only catches typos at synth time.
+ */
+function isPlausibleEmail(address: string): boolean {
+  return /^[^\s@",;<>]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(address) && address.length <= 254;
+}

@@ -1,0 +1,47 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface AlertArchiveProps {
+  readonly key: kms.IKey;
+}
+
+/** Key prefix the function writes alerts under (and the only place its role may write to). */
+export const ALERT_ARCHIVE_PREFIX = 'alerts/';
+
+/**
+ * The S3 bucket every alert is archived in, for audit. SSE-KMS with the alert key (S3 Bucket Keys keep KMS
+ * requests, and cost, low): reading alerts needs both S3 and key permissions, and every decrypt is in CloudTrail.
+ * Kept on stack deletion; versioned so an overwritten or deleted alert can be recovered for 90 days.
+ */
+export class AlertArchive extends Construct {
+  readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: AlertArchiveProps) {
+    super(scope, id);
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'age-out-alerts',
+          // S3 by default skips transitions for objects under 128 KB; single alerts are smaller, so these
+          // transitions matter for larger objects (e.g. batched exports) and cost nothing otherwise.
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) },
+            { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(365) },
+          ],
+          noncurrentVersionExpiration: Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export interface DetectorRoleProps {
+  readonly logGroup: logs.ILogGroup;
+  readonly topic: sns.ITopic;
+  readonly bucket: s3.IBucket;
+  readonly archivePrefix: string;
+  readonly key: kms.IKey;
+}
+
+/**
+ * The function's execution role, written out statement by statement instead of `grant*` helpers (grantPublish
+ * on a KMS topic adds kms:Encrypt/ReEncrypt*; grantPut adds s3:PutObjectLegalHold/Retention/Tagging/VersionTagging
+ * and Abort*), and without AWSLambdaBasicExecutionRole (which allows writing to every log group).
+ */
+export class DetectorRole extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: DetectorRoleProps) {
+    super(scope, id);
+    this.role = new iam.Role(this, 'Role', {
+      description: 'CloudTrail detector function: write own logs, publish and archive alerts',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        DetectorPermissions: new iam.PolicyDocument({ statements: detectorStatements(props) }),
+      },
+    });
+  }
+}
+
+function detectorStatements(props: DetectorRoleProps): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'WriteOwnLogs',
+      // The log group is created by the stack, so logs:CreateLogGroup is not needed.
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [props.logGroup.logGroupArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'PublishAlerts',
+      actions: ['sns:Publish'],
+      resources: [props.topic.topicArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ArchiveAlerts',
+      actions: ['s3:PutObject'],
+      resources: [props.bucket.arnForObjects(`${props.archivePrefix}*`)],
+    }),
+    new iam.PolicyStatement({
+      sid: 'EncryptAlerts',
+      // SNS (publishing to an encrypted topic) and S3 (SSE-KMS PutObject) ask for a data key on the caller's
+      // behalf and need to decrypt it; only those two services may use the key through this role.
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [props.key.keyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': [`sns.${Aws.REGION}.amazonaws.com`, `s3.${Aws.REGION}.amazonaws.com`] },
+      },
+    }),
+  ];
+}

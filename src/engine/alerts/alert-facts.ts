@@ -1,0 +1,157 @@
+import type { EcsDocument } from '../ecs/ecs-document';
+import { getPath, getText, getTextList } from './field-access';
+
+/** Who made the call, as an on-call engineer needs it. */
+export interface ActorFacts {
+  readonly identityType?: string;
+  /** User name, or role name for an assumed role. */
+  readonly name?: string;
+  /** Role session name (often the person or the job) for assumed roles and federated users. */
+  readonly sessionName?: string;
+  readonly arn?: string;
+  readonly accessKeyId?: string;
+  readonly accountId?: string;
+  /** Set when an AWS service made the call on the caller's behalf. */
+  readonly invokedBy?: string;
+}
+
+/** What a `StartExportTask` call asked RDS to do. */
+export interface ExportTaskFacts {
+  readonly taskId?: string;
+  readonly sourceArn?: string;
+  readonly sourceKind: 'snapshot' | 'cluster snapshot' | 'cluster' | 'source';
+  readonly sourceName?: string;
+  readonly bucket?: string;
+  readonly prefix?: string;
+  readonly kmsKeyId?: string;
+  readonly iamRoleArn?: string;
+  /** Empty means the whole database is exported. */
+  readonly exportOnly: readonly string[];
+  readonly status?: string;
+}
+
+export interface AlertFacts {
+  readonly eventId?: string;
+  readonly provider?: string;
+  readonly action?: string;
+  readonly outcome?: string;
+  readonly eventTime?: string;
+  /** The account the event happened in (resource owner), which may differ from the caller's account. */
+  readonly account?: string;
+  readonly region?: string;
+  readonly actor: ActorFacts;
+  readonly sourceAddress?: string;
+  readonly userAgent?: string;
+  readonly exportTask?: ExportTaskFacts;
+  /** For other API calls: the most telling request parameter, e.g. a bucket, user or function name. */
+  readonly target?: string;
+}
+
+const TARGET_PARAMETER_KEYS = [
+  'name', 'bucketName', 'userName', 'roleName', 'groupName', 'policyArn', 'functionName', 'dBInstanceIdentifier',
+  'dBClusterIdentifier', 'dBSnapshotIdentifier', 'keyId', 'trailName', 'detectorId', 'secretId', 'topicArn',
+  'instanceId', 'groupId', 'logGroupName', 'roleArn', 'resourceArn',
+] as const;
+
+/** Pulls the facts an alert shows first out of a normalized ECS document. */
+export function extractAlertFacts(document: EcsDocument): AlertFacts {
+  const request = requestParameters(document);
+  const action = getText(document, 'event.action');
+  const provider = getText(document, 'event.provider');
+  return {
+    eventId: getText(document, 'event.id'),
+    provider,
+    action,
+    outcome: getText(document, 'event.outcome'),
+    eventTime: getText(document, '@timestamp'),
+    account: getText(document, 'aws.cloudtrail.recipient_account_id') ?? getText(document, 'cloud.account.id'),
+    region: getText(document, 'cloud.region'),
+    actor: extractActor(document),
+    sourceAddress: getText(document, 'source.address'),
+    userAgent: getText(document, 'user_agent.original'),
+    exportTask: action === 'StartExportTask' && provider === 'rds.amazonaws.com' ? extractExportTask(document, request) : undefined,
+    target: firstTarget(request),
+  };
+}
+
+function extractActor(document: EcsDocument): ActorFacts {
+  const arn = getText(document, 'aws.cloudtrail.user_identity.arn');
+  const identityType = getText(document, 'aws.cloudtrail.user_identity.type');
+  const sessionName =
+    arn && /:sts::[^:]*:(assumed-role|federated-user)\//.test(arn) ? arn.slice(arn.lastIndexOf('/') + 1) : undefined;
+  return {
+    identityType,
+    name: getText(document, 'user.name') ?? getText(document, 'service.name'),
+    sessionName,
+    arn,
+    accessKeyId: getText(document, 'aws.cloudtrail.user_identity.access_key_id'),
+    accountId: getText(document, 'cloud.account.id'),
+    invokedBy: getText(document, 'aws.cloudtrail.user_identity.invoked_by'),
+  };
+}
+
+function extractExportTask(document: EcsDocument, request: Record<string, unknown>): ExportTaskFacts {
+  const response = objectAt(document, 'aws.cloudtrail.flattened.response_elements');
+  const sourceArn = text(request.sourceArn) ?? text(response.sourceArn);
+  return {
+    taskId: text(request.exportTaskIdentifier) ?? text(response.exportTaskIdentifier),
+    sourceArn,
+    ...describeSource(sourceArn),
+    bucket: text(request.s3BucketName) ?? text(response.s3Bucket),
+    prefix: text(request.s3Prefix) ?? text(response.s3Prefix),
+    kmsKeyId: text(request.kmsKeyId) ?? text(response.kmsKeyId),
+    iamRoleArn: text(request.iamRoleArn) ?? text(response.iamRoleArn),
+    exportOnly: textList(request.exportOnly ?? response.exportOnly),
+    status: text(response.status),
+  };
+}
+
+/** `arn:aws:rds:region:account:snapshot:name` and its cluster forms; anything else is shown as given. */
+function describeSource(sourceArn: string | undefined): Pick<ExportTaskFacts, 'sourceKind' | 'sourceName'> {
+  const match = sourceArn?.match(/^arn:[^:]+:rds:[^:]*:[^:]*:(snapshot|cluster-snapshot|cluster):(.+)$/);
+  if (!match) return { sourceKind: 'source', sourceName: sourceArn };
+  const kind = match[1] === 'cluster-snapshot' ? 'cluster snapshot' : (match[1] as 'snapshot' | 'cluster');
+  return { sourceKind: kind, sourceName: match[2] };
+}
+
+/**
+ * The request as an object. The flattened copy is absent when the payload is very large (Elastic drops it past
+ * 32,766 characters), so fall back to the raw record kept in `event.original`.
+ */
+function requestParameters(document: EcsDocument): Record<string, unknown> {
+  const flattened = objectAt(document, 'aws.cloudtrail.flattened.request_parameters');
+  if (Object.keys(flattened).length > 0) return flattened;
+  const original = getText(document, 'event.original');
+  if (!original) return {};
+  try {
+    const record = JSON.parse(original) as { requestParameters?: unknown };
+    return isObject(record?.requestParameters) ? record.requestParameters : {};
+  } catch {
+    return {};
+  }
+}
+
+function firstTarget(request: Record<string, unknown>): string | undefined {
+  for (const key of TARGET_PARAMETER_KEYS) {
+    const value = text(request[key]);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function objectAt(document: EcsDocument, path: string): Record<string, unknown> {
+  const value = getPath(document, path);
+  return isObject(value) ? value : {};
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return getText({ value }, 'value');
+}
+
+function textList(value: unknown): string[] {
+  return getTextList({ value }, 'value');
+}

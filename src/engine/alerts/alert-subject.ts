@@ -1,0 +1,42 @@
+import type { DetectionRule } from '../rules/detection-rule';
+import type { AlertFacts } from './alert-facts';
+import { sanitizeForSubject } from './sanitize-text';
+
+/** SNS requires fewer than 100 characters. */
+export const MAX_SUBJECT_LENGTH = 99;
+
+/** Used when SNS rejects a subject anyway; contains nothing taken from the event. */
+export function genericSubject(rule: DetectionRule): string {
+  return sanitizeForSubject(`[${rule.severity.toUpperCase()}] ${rule.name}`, MAX_SUBJECT_LENGTH);
+}
+
+/**
+ * `[LOW] AWS RDS Snapshot Export: orders-prod -> s3://corp-exports (123456789012/us-east-1)`.
+ * The severity, the account and the region always survive; the middle is shortened first.
+ */
+export function alertSubject(rule: DetectionRule, facts: AlertFacts): string {
+  const head = `[${rule.severity.toUpperCase()}] ${sanitizeForSubject(rule.name, 60)}`;
+  const where = facts.account || facts.region ? ` (${sanitizeForSubject([facts.account, facts.region].filter(Boolean).join('/'), 40)})` : '';
+  const room = MAX_SUBJECT_LENGTH - head.length - where.length - 2;
+  const targets = subjectTargets(facts).map((target) => sanitizeForSubject(target, Number.MAX_SAFE_INTEGER));
+  // The most detailed wording that fits whole; failing that, the shortest one, cut.
+  const what = targets.find((target) => target.length <= room) ?? (targets.length > 0 ? sanitizeForSubject(targets[targets.length - 1], room) : '');
+  const middle = what && room >= 8 ? `: ${what}` : '';
+  return sanitizeForSubject(`${head}${middle}${where}`, MAX_SUBJECT_LENGTH);
+}
+
+/** Ways to say what the call touched, from the most to the least detailed. */
+function subjectTargets(facts: AlertFacts): string[] {
+  const task = facts.exportTask;
+  if (task) {
+    const prefix = task.prefix?.replace(/^\/+/, '');
+    const withPrefix = task.bucket && prefix ? `s3://${task.bucket}/${prefix}` : undefined;
+    const bucketOnly = task.bucket ? `s3://${task.bucket}` : undefined;
+    return [withPrefix, bucketOnly]
+      .filter((destination): destination is string => destination !== undefined)
+      .map((destination) => (task.sourceName ? `${task.sourceName} -> ${destination}` : destination))
+      .concat(task.sourceName ? [task.sourceName] : []);
+  }
+  const target = facts.target ?? facts.actor.name;
+  return target ? [target] : [];
+}

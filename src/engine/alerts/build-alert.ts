@@ -1,0 +1,72 @@
+import type { EcsDocument } from '../ecs/ecs-document';
+import type { DetectionRule } from '../rules/detection-rule';
+import { extractAlertFacts, type AlertFacts } from './alert-facts';
+import { alertUuid, contentEventId } from './alert-id';
+import type { AlertDocument, DetectionContext } from './alert-types';
+import { getText } from './field-access';
+
+/**
+ * The alert document: the ECS event as normalized, `event.kind: signal`, and Elastic's `kibana.alert.*` fields,
+ * so the same document can be indexed next to Elastic's own alerts or read by a SOAR that knows them.
+ */
+export function buildAlert(rule: DetectionRule, document: EcsDocument, context: DetectionContext): AlertDocument {
+  const sourceEvent = (typeof document.event === 'object' && document.event !== null ? document.event : {}) as Record<string, unknown>;
+  const eventId = getText(document, 'event.id') ?? contentEventId(getText(document, 'event.original') ?? JSON.stringify(document));
+  const facts = extractAlertFacts(document);
+  // Elastic keeps the source event's fields here; `original` is left out because it already is `event.original`
+  // and would double the size of every alert.
+  const { original: _original, ...originalEvent } = sourceEvent;
+  const { '@timestamp': _eventTimestamp, ...eventFields } = document;
+  return {
+    '@timestamp': context.receivedAt.toISOString(),
+    ...eventFields,
+    event: { ...sourceEvent, kind: 'signal' },
+    kibana: {
+      alert: {
+        uuid: alertUuid(rule.ruleId, eventId),
+        original_time: getText(document, '@timestamp'),
+        severity: rule.severity,
+        risk_score: rule.riskScore,
+        reason: alertReason(rule, facts),
+        status: 'active',
+        workflow_status: 'open',
+        depth: 1,
+        original_event: originalEvent,
+        rule: {
+          rule_id: rule.ruleId,
+          name: rule.name,
+          description: rule.description,
+          severity: rule.severity,
+          risk_score: rule.riskScore,
+          type: rule.type,
+          language: rule.language,
+          query: rule.query,
+          from: rule.from,
+          interval: rule.interval,
+          author: rule.author,
+          tags: rule.tags,
+          references: rule.references,
+          false_positives: rule.falsePositives,
+          note: rule.note,
+          ...(rule.version === undefined ? {} : { version: rule.version }),
+          ...(rule.license === undefined ? {} : { license: rule.license }),
+          investigation_fields: { field_names: rule.investigationFields },
+          threat: rule.threat.map((mapping) => ({
+            framework: mapping.framework,
+            tactic: mapping.tactic,
+            technique: mapping.technique.map((technique) => ({ ...technique, subtechnique: technique.subtechnique })),
+          })),
+        },
+      },
+    },
+  };
+}
+
+/** One sentence in the spirit of Elastic's `kibana.alert.reason`: what, by whom, from where, which rule. */
+function alertReason(rule: DetectionRule, facts: AlertFacts): string {
+  const what = [facts.provider?.replace(/\.amazonaws\.com$/, ''), facts.action].filter(Boolean).join(':') || 'event';
+  const who = facts.actor.arn ?? facts.actor.name ?? 'an unknown identity';
+  const from = facts.sourceAddress ? ` from ${facts.sourceAddress}` : '';
+  const where = facts.account || facts.region ? ` in ${[facts.account, facts.region].filter(Boolean).join('/')}` : '';
+  return `${what} ${facts.outcome ?? ''} by ${who}${from}${where} created ${rule.severity} alert ${rule.name}.`.replace(/ {2,}/g, ' ');
+}

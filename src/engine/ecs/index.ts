@@ -1,0 +1,4 @@
+export { normalizeCloudTrail, ECS_VERSION, CLOUDTRAIL_DATASET } from './normalize-cloudtrail';
+export type { NormalizeOptions } from './normalize-cloudtrail';
+export { InvalidCloudTrailRecordError } from './errors';
+export type { EcsDocument } from './ecs-document';

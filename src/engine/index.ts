@@ -1,0 +1,10 @@
+/**
+ * The detection engine: pure TypeScript with no AWS SDK, shared by the Lambda (lambda/), the CLI (src/cli/) and
+ * the CDK app (lib/), so all three detect exactly the same things.
+ */
+export * from './alerts';
+export { createDetector, type Detection, type Detector } from './detector';
+export { normalizeCloudTrail } from './ecs';
+export type { EcsDocument } from './ecs/ecs-document';
+export { compileKql, parseKql } from './kql';
+export * from './rules';

@@ -1,0 +1,49 @@
+import { isCloudTrailDigestPath } from './cloudtrail-digest';
+import { itemsFromJsonValue } from './cloudtrail-items';
+import { gunzipIfCompressed } from './decompress';
+import type { InputItem } from './input-item';
+import { hasJsonLinesName, looksLikeJsonLines, readJsonLines } from './json-lines';
+import { parseErrorItem } from './parse-error-item';
+
+const UTF8 = new TextDecoder('utf-8'); // drops a leading byte-order mark, which JSON.parse would reject
+
+/**
+ * Reads one input file (its bytes, or its text) into CloudTrail records, errors and skipped parts, in file order.
+ * `source` names the file in messages and decides nothing except digest paths (`CloudTrail-Digest/`) and JSON Lines
+ * names (`.jsonl`, `.ndjson`); gzip is recognised by its magic bytes.
+ *
+ * Accepts: a CloudTrail log `{"Records": [...]}` (plain or gzipped), a single record, an EventBridge event wrapping a
+ * record, a JSON array of records or events, and JSON Lines of any of these. An empty file holds no records.
+ */
+export function* readRecords(content: Uint8Array | string, source: string): Generator<InputItem> {
+  if (isCloudTrailDigestPath(source)) {
+    yield { kind: 'skipped', source, position: '', reason: 'cloudtrail-digest' };
+    return;
+  }
+  let text: string;
+  if (typeof content === 'string') {
+    text = content.startsWith('\uFEFF') ? content.slice(1) : content;
+  } else {
+    try {
+      text = UTF8.decode(gunzipIfCompressed(content));
+    } catch (error) {
+      yield { kind: 'error', source, position: '', message: `cannot decompress gzip data: ${(error as Error).message}` };
+      return;
+    }
+  }
+  if (text.trim() === '') return;
+  if (hasJsonLinesName(source)) {
+    yield* readJsonLines(text, source);
+    return;
+  }
+
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    if (looksLikeJsonLines(text)) yield* readJsonLines(text, source);
+    else yield parseErrorItem(text, error, source);
+    return;
+  }
+  yield* itemsFromJsonValue(value, text.trim(), source, '');
+}

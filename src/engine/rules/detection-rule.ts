@@ -1,0 +1,64 @@
+import type { KqlNode } from '../kql/ast';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface ThreatReference {
+  readonly id: string;
+  readonly name: string;
+  readonly reference: string;
+}
+
+export interface ThreatTechnique extends ThreatReference {
+  readonly subtechnique: readonly ThreatReference[];
+}
+
+/** One `[[rule.threat]]` entry of Elastic's schema. */
+export interface ThreatMapping {
+  readonly framework: string;
+  readonly tactic: ThreatReference;
+  readonly technique: readonly ThreatTechnique[];
+}
+
+/**
+ * A detection rule as written in Elastic's detection-rules TOML schema, validated.
+ * Field names are camelCase versions of the TOML keys.
+ */
+export interface DetectionRule {
+  /** Path of the TOML file it came from, for error messages and the audit report. */
+  readonly sourceFile: string;
+  readonly ruleId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly author: readonly string[];
+  readonly severity: Severity;
+  readonly riskScore: number;
+  readonly type: string;
+  readonly language: string;
+  readonly query: string;
+  readonly from: string;
+  readonly interval: string;
+  readonly index: readonly string[];
+  readonly tags: readonly string[];
+  readonly references: readonly string[];
+  readonly falsePositives: readonly string[];
+  readonly note: string;
+  readonly threat: readonly ThreatMapping[];
+  readonly license?: string;
+  readonly version?: number;
+  readonly timestampOverride?: string;
+  /** Fields the alert should surface first (`[rule.investigation_fields] field_names`). */
+  readonly investigationFields: readonly string[];
+  readonly metadata: {
+    readonly creationDate: string;
+    readonly updatedDate: string;
+    readonly maturity: string;
+    readonly integration: readonly string[];
+  };
+}
+
+/** A rule whose query has been parsed and is ready to evaluate. */
+export interface CompiledRule {
+  readonly rule: DetectionRule;
+  readonly ast: KqlNode;
+  readonly matches: (document: unknown) => boolean;
+}

@@ -1,0 +1,289 @@
+import { parseKql } from '../kql';
+import { closestName } from './closest-name';
+import type { DetectionRule, Severity, ThreatMapping, ThreatReference, ThreatTechnique } from './detection-rule';
+import { RuleFileError, type RuleProblem } from './rule-file-error';
+import { KNOWN_METADATA_KEYS, KNOWN_RULE_KEYS, MATURITIES, SEVERITIES } from './rule-fields';
+
+/** Rule types and query languages the engine can run. */
+export const SUPPORTED_RULE_TYPES: ReadonlySet<string> = new Set(['query']);
+export const SUPPORTED_LANGUAGES: ReadonlySet<string> = new Set(['kuery']);
+
+const ELASTIC_DATE = /^\d{4}\/\d{2}\/\d{2}$/;
+const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/;
+const DATE_MATH_FROM = /^now-\d+[smhd]$/;
+const INTERVAL = /^\d+[smhd]$/;
+
+type Table = Record<string, unknown>;
+
+/**
+ * Checks a parsed rule document against Elastic's detection-rules schema (the parts this engine relies on) and
+ * returns the typed rule. Every problem found is reported at once, each naming its field.
+ */
+export function validateRule(document: unknown, file: string): DetectionRule {
+  const problems: RuleProblem[] = [];
+  const report = (field: string, problem: string): void => {
+    problems.push({ field, problem });
+  };
+
+  if (!isTable(document)) throw new RuleFileError(file, [{ field: '', problem: 'the file is not a TOML table' }]);
+  const metadata = requireTable(document, 'metadata', '', report);
+  const rule = requireTable(document, 'rule', '', report);
+  for (const key of Object.keys(document)) {
+    if (key !== 'metadata' && key !== 'rule') report(key, 'unknown top-level table; expected only [metadata] and [rule]');
+  }
+  if (!metadata || !rule) throw new RuleFileError(file, problems);
+
+  reportUnknownKeys(metadata, 'metadata', KNOWN_METADATA_KEYS, report);
+  reportUnknownKeys(rule, 'rule', KNOWN_RULE_KEYS, report);
+
+  const fields = new FieldReader(rule, 'rule', report);
+  const meta = new FieldReader(metadata, 'metadata', report);
+
+  const type = fields.string('type');
+  if (type !== undefined && !SUPPORTED_RULE_TYPES.has(type)) {
+    report('rule.type', `"${type}" rules are not supported; this engine runs: ${[...SUPPORTED_RULE_TYPES].join(', ')}`);
+  }
+  const language = fields.string('language');
+  if (language !== undefined && !SUPPORTED_LANGUAGES.has(language)) {
+    report('rule.language', `"${language}" is not supported; use "kuery" (KQL)`);
+  }
+
+  const query = fields.string('query');
+  if (query !== undefined && language === 'kuery') {
+    try {
+      parseKql(query);
+    } catch (error) {
+      report('rule.query', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  const ruleId = fields.string('rule_id');
+  if (ruleId !== undefined && !RULE_ID.test(ruleId)) {
+    report('rule.rule_id', `"${ruleId}" is not a valid id (letters, digits, '-' and '_', 3 to 128 characters; Elastic uses UUIDs)`);
+  }
+  const severity = fields.string('severity');
+  if (severity !== undefined && !(SEVERITIES as readonly string[]).includes(severity)) {
+    report('rule.severity', `"${severity}" is not one of ${SEVERITIES.join(', ')}`);
+  }
+  const riskScore = fields.number('risk_score');
+  if (riskScore !== undefined && !(Number.isInteger(riskScore) && riskScore >= 0 && riskScore <= 100)) {
+    report('rule.risk_score', `${riskScore} is not an integer from 0 to 100`);
+  }
+  const from = fields.optionalString('from') ?? 'now-6m';
+  if (!DATE_MATH_FROM.test(from)) report('rule.from', `"${from}" is not a look-back such as "now-6m"`);
+  const interval = fields.optionalString('interval') ?? '5m';
+  if (!INTERVAL.test(interval)) report('rule.interval', `"${interval}" is not an interval such as "5m"`);
+
+  const references = fields.optionalStringList('references') ?? [];
+  references.forEach((reference, i) => {
+    if (!/^https?:\/\/\S+$/.test(reference)) report(`rule.references[${i}]`, `"${reference}" is not an http(s) URL`);
+  });
+
+  const creationDate = meta.string('creation_date');
+  const updatedDate = meta.string('updated_date');
+  for (const [key, value] of [['creation_date', creationDate], ['updated_date', updatedDate]] as const) {
+    if (value !== undefined && !ELASTIC_DATE.test(value)) report(`metadata.${key}`, `"${value}" is not a date written YYYY/MM/DD`);
+  }
+  const maturity = meta.string('maturity');
+  if (maturity !== undefined && !(MATURITIES as readonly string[]).includes(maturity)) {
+    report('metadata.maturity', `"${maturity}" is not one of ${MATURITIES.join(', ')}`);
+  }
+
+  const validated = {
+    sourceFile: file,
+    ruleId,
+    name: fields.string('name'),
+    description: fields.string('description'),
+    author: fields.stringList('author'),
+    severity: severity as Severity,
+    riskScore,
+    type,
+    language,
+    query,
+    from,
+    interval,
+    index: fields.stringList('index'),
+    tags: fields.optionalStringList('tags') ?? [],
+    references,
+    falsePositives: fields.optionalStringList('false_positives') ?? [],
+    note: fields.optionalString('note') ?? '',
+    threat: readThreats(rule.threat, report),
+    license: fields.optionalString('license'),
+    version: fields.optionalNumber('version'),
+    timestampOverride: fields.optionalString('timestamp_override'),
+    investigationFields: readInvestigationFields(rule.investigation_fields, report),
+    metadata: {
+      creationDate,
+      updatedDate,
+      maturity,
+      integration: meta.optionalStringList('integration') ?? [],
+    },
+  };
+  if (problems.length > 0) throw new RuleFileError(file, problems);
+  return validated as DetectionRule;
+}
+
+class FieldReader {
+  constructor(
+    private readonly table: Table,
+    private readonly prefix: string,
+    private readonly report: (field: string, problem: string) => void,
+  ) {}
+
+  string(key: string): string | undefined {
+    const value = this.table[key];
+    if (value === undefined) return this.missing(key, 'a string');
+    if (typeof value !== 'string' || value.trim() === '') return this.wrong(key, 'a non-empty string', value);
+    return value;
+  }
+
+  optionalString(key: string): string | undefined {
+    return this.table[key] === undefined ? undefined : this.string(key);
+  }
+
+  number(key: string): number | undefined {
+    const value = this.table[key];
+    if (value === undefined) return this.missing(key, 'a number');
+    if (typeof value !== 'number' && typeof value !== 'bigint') return this.wrong(key, 'a number', value);
+    return Number(value);
+  }
+
+  optionalNumber(key: string): number | undefined {
+    return this.table[key] === undefined ? undefined : this.number(key);
+  }
+
+  stringList(key: string): string[] | undefined {
+    const value = this.table[key];
+    if (value === undefined) return this.missing(key, 'a list of strings');
+    if (!Array.isArray(value) || value.length === 0) return this.wrong(key, 'a non-empty list of strings', value);
+    const bad = value.findIndex((item) => typeof item !== 'string' || item.trim() === '');
+    if (bad >= 0) {
+      this.report(`${this.prefix}.${key}[${bad}]`, `expected a non-empty string, found ${describeValue(value[bad])}`);
+      return undefined;
+    }
+    return value as string[];
+  }
+
+  optionalStringList(key: string): string[] | undefined {
+    const value = this.table[key];
+    if (value === undefined) return undefined;
+    if (Array.isArray(value) && value.length === 0) return [];
+    return this.stringList(key);
+  }
+
+  private missing(key: string, what: string): undefined {
+    this.report(`${this.prefix}.${key}`, `missing; expected ${what}`);
+    return undefined;
+  }
+
+  private wrong(key: string, what: string, value: unknown): undefined {
+    this.report(`${this.prefix}.${key}`, `expected ${what}, found ${describeValue(value)}`);
+    return undefined;
+  }
+}
+
+function readThreats(value: unknown, report: (field: string, problem: string) => void): ThreatMapping[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    report('rule.threat', `expected [[rule.threat]] entries, found ${describeValue(value)}`);
+    return [];
+  }
+  return value.flatMap((entry, i): ThreatMapping[] => {
+    const at = `rule.threat[${i}]`;
+    if (!isTable(entry)) {
+      report(at, `expected a table, found ${describeValue(entry)}`);
+      return [];
+    }
+    const framework = typeof entry.framework === 'string' ? entry.framework : undefined;
+    if (!framework) report(`${at}.framework`, 'missing; expected e.g. "MITRE ATT&CK"');
+    const tactic = readThreatReference(entry.tactic, `${at}.tactic`, report);
+    const techniques = entry.technique === undefined ? [] : entry.technique;
+    if (!Array.isArray(techniques)) {
+      report(`${at}.technique`, `expected [[rule.threat.technique]] entries, found ${describeValue(techniques)}`);
+      return [];
+    }
+    const technique = techniques.flatMap((item, j): ThreatTechnique[] => {
+      const reference = readThreatReference(item, `${at}.technique[${j}]`, report);
+      if (!reference || !isTable(item)) return [];
+      const subs = item.subtechnique === undefined ? [] : item.subtechnique;
+      if (!Array.isArray(subs)) {
+        report(`${at}.technique[${j}].subtechnique`, `expected a list of tables, found ${describeValue(subs)}`);
+        return [];
+      }
+      const subtechnique = subs.flatMap((sub, k) => {
+        const parsed = readThreatReference(sub, `${at}.technique[${j}].subtechnique[${k}]`, report);
+        return parsed ? [parsed] : [];
+      });
+      return [{ ...reference, subtechnique }];
+    });
+    return framework && tactic ? [{ framework, tactic, technique }] : [];
+  });
+}
+
+function readThreatReference(
+  value: unknown,
+  at: string,
+  report: (field: string, problem: string) => void,
+): ThreatReference | undefined {
+  if (!isTable(value)) {
+    report(at, `expected a table with id, name and reference, found ${describeValue(value)}`);
+    return undefined;
+  }
+  let ok = true;
+  for (const key of ['id', 'name', 'reference'] as const) {
+    if (typeof value[key] !== 'string' || (value[key] as string).trim() === '') {
+      report(`${at}.${key}`, `expected a non-empty string, found ${describeValue(value[key])}`);
+      ok = false;
+    }
+  }
+  return ok ? { id: value.id as string, name: value.name as string, reference: value.reference as string } : undefined;
+}
+
+function readInvestigationFields(value: unknown, report: (field: string, problem: string) => void): string[] {
+  if (value === undefined) return [];
+  const names = isTable(value) ? value.field_names : undefined;
+  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string')) {
+    report('rule.investigation_fields.field_names', 'expected a list of field names');
+    return [];
+  }
+  return names as string[];
+}
+
+function requireTable(
+  document: Table,
+  key: string,
+  prefix: string,
+  report: (field: string, problem: string) => void,
+): Table | undefined {
+  const value = document[key];
+  if (isTable(value)) return value;
+  report(prefix ? `${prefix}.${key}` : key, value === undefined ? `missing [${key}] table` : `expected a table, found ${describeValue(value)}`);
+  return undefined;
+}
+
+function reportUnknownKeys(
+  table: Table,
+  prefix: string,
+  known: ReadonlySet<string>,
+  report: (field: string, problem: string) => void,
+): void {
+  for (const key of Object.keys(table)) {
+    if (known.has(key)) continue;
+    const suggestion = closestName(key, known);
+    report(`${prefix}.${key}`, `unknown field${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
+  }
+}
+
+function isTable(value: unknown): value is Table {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
+  if (value instanceof Date) return 'a date';
+  if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : `the string "${value.slice(0, 40)}"`;
+  if (typeof value === 'object') return 'a table';
+  return `the ${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,136 @@
+import { join } from 'node:path';
+import { buildAlertNotification, MAX_MESSAGE_BYTES, MAX_SUBJECT_LENGTH } from '../../../src/engine/alerts';
+import { createDetector } from '../../../src/engine/detector';
+import { compileRules, loadRuleDirectory } from '../../../src/engine/rules';
+import { startExportTaskRecord } from '../../support/cloudtrail-records';
+
+const [rule] = compileRules(loadRuleDirectory(join(__dirname, '../../../rules')));
+const detector = createDetector([rule]);
+const receivedAt = new Date('2026-11-20T03:15:49.250Z');
+
+function notify(record: Record<string, unknown>) {
+  const [detection] = detector.detect(record, { receivedAt });
+  expect(detection).toBeDefined();
+  const notification = buildAlertNotification(detection.alert, rule.rule);
+  const message = JSON.parse(notification.message) as { default: string; email: string };
+  return { alert: detection.alert, notification, message, defaultAlert: JSON.parse(message.default), email: message.email };
+}
+
+describe('alert document', () => {
+  const { alert } = notify(startExportTaskRecord());
+  const kibana = (alert as any).kibana.alert;
+
+  it('is the ECS event turned into an Elastic-style signal', () => {
+    expect((alert as any).event.kind).toBe('signal');
+    expect((alert as any).event.action).toBe('StartExportTask');
+    expect(kibana.rule.rule_id).toBe('119c8877-8613-416d-a98a-96b6664ee73a');
+    expect(kibana.rule.name).toBe('AWS RDS Snapshot Export');
+    expect(kibana.rule.threat[0].tactic.id).toBe('TA0010');
+    expect(kibana.rule.references).toContain('https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_StartExportTask.html');
+    expect(kibana.severity).toBe('low');
+    expect(kibana.risk_score).toBe(21);
+    expect(kibana.original_time).toBe('2026-11-20T03:15:42.000Z');
+    expect((alert as any)['@timestamp']).toBe('2026-11-20T03:15:49.250Z');
+    expect(kibana.reason).toBe(
+      'rds:StartExportTask success by arn:aws:sts::123456789012:assumed-role/DataEngineer/alice@example.com from 203.0.113.24 in 123456789012/us-east-1 created low alert AWS RDS Snapshot Export.',
+    );
+  });
+
+  it('has an alert uuid derived from rule and event id only', () => {
+    const again = notify(startExportTaskRecord({ sourceIPAddress: '198.51.100.9' })).alert as any;
+    expect(again.kibana.alert.uuid).toBe(kibana.uuid);
+    expect(kibana.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const other = notify(startExportTaskRecord({ eventID: 'another-event' })).alert as any;
+    expect(other.kibana.alert.uuid).not.toBe(kibana.uuid);
+  });
+});
+
+describe('SNS notification', () => {
+  it('has a subject that names severity, source, destination, account and region', () => {
+    const { notification } = notify(startExportTaskRecord());
+    expect(notification.subject).toBe(
+      '[LOW] AWS RDS Snapshot Export: orders-prod-2026-11-20 -> s3://corp-exports (123456789012/us-east-1)',
+    );
+    expect(notification.subject.length).toBeLessThan(100);
+  });
+
+  it('carries filterable attributes', () => {
+    const { notification } = notify(startExportTaskRecord());
+    expect(notification.attributes).toEqual({
+      severity: 'low',
+      rule_id: '119c8877-8613-416d-a98a-96b6664ee73a',
+      account: '123456789012',
+      region: 'us-east-1',
+    });
+  });
+
+  it('sends the alert JSON as default and a readable e-mail', () => {
+    const { alert, defaultAlert, email } = notify(startExportTaskRecord());
+    expect(defaultAlert).toEqual(alert);
+    for (const expected of [
+      'LOW severity alert: AWS RDS Snapshot Export',
+      'DataEngineer (session alice@example.com) started exporting snapshot orders-prod-2026-11-20 to s3://corp-exports/nightly in account 123456789012, us-east-1.',
+      'arn:aws:rds:us-east-1:123456789012:snapshot:orders-prod-2026-11-20',
+      's3://corp-exports/nightly',
+      'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      'arn:aws:iam::123456789012:role/rds-s3-export',
+      'orders-prod-export-20261120',
+      '203.0.113.24',
+      'aws-cli/2.15.30',
+      'TA0010 Exfiltration',
+      'T1567.002 Exfiltration to Cloud Storage',
+      'low (risk score 21)',
+      'everything (no exportOnly filter)',
+      'https://us-east-1.console.aws.amazon.com/rds/home?region=us-east-1#export-task:id=orders-prod-export-20261120;source-location=exports-in-s3',
+      'https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/b7e2c1d4-5f6a-4b8c-9d0e-1f2a3b4c5d6e',
+      'INVESTIGATION STEPS',
+    ]) {
+      expect(email).toContain(expected);
+    }
+  });
+
+  it('lists exportOnly tables for a partial cluster export', () => {
+    const record = startExportTaskRecord();
+    (record.requestParameters as any).sourceArn = 'arn:aws:rds:us-east-1:123456789012:cluster:payments-aurora';
+    (record.requestParameters as any).exportOnly = ['payments.cards', 'payments.customers'];
+    const { email, notification } = notify(record);
+    expect(email).toContain('started exporting cluster payments-aurora');
+    expect(email).toContain('payments.cards, payments.customers');
+    expect(notification.subject).toBe('[LOW] AWS RDS Snapshot Export: payments-aurora -> s3://corp-exports (123456789012/us-east-1)');
+  });
+
+  it('neutralizes line breaks, controls and bidi overrides from the event', () => {
+    const record = startExportTaskRecord({
+      userAgent: 'curl\r\nSeverity:      none (approved export)\u202egnp.exe\u001b[31m',
+    });
+    (record.requestParameters as any).s3BucketName = 'evil\nbucket\u202e';
+    const { email, notification } = notify(record);
+    const userAgentLines = email.split('\n').filter((line) => line.includes('curl'));
+    expect(userAgentLines).toHaveLength(1);
+    expect(email).not.toMatch(/^Severity:\s+none/m);
+    expect(email).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/);
+    expect(email).toContain('\\u{202e}');
+    expect(notification.subject).toMatch(/^[\x20-\x7e]+$/);
+    expect(notification.subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+  });
+
+  it('keeps the subject under 100 characters with very long names', () => {
+    const record = startExportTaskRecord();
+    (record.requestParameters as any).sourceArn = `arn:aws:rds:us-east-1:123456789012:snapshot:${'x'.repeat(500)}`;
+    const { notification } = notify(record);
+    expect(notification.subject.length).toBeLessThan(100);
+    expect(notification.subject).toMatch(/^\[LOW\] AWS RDS Snapshot Export: x+\.\.\. \(123456789012\/us-east-1\)$/);
+  });
+
+  it('fits a 240 KB event into one SNS message and marks what was cut', () => {
+    const record = startExportTaskRecord();
+    (record.requestParameters as any).exportOnly = Array.from({ length: 2000 }, (_, i) => `warehouse.table_${i}_${'z'.repeat(100)}`);
+    expect(JSON.stringify(record).length).toBeGreaterThan(240 * 1024);
+    const { notification, defaultAlert, email } = notify(record);
+    expect(Buffer.byteLength(notification.message, 'utf8')).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    expect(defaultAlert.kibana.alert.truncated_fields).toContain('event.original');
+    expect(defaultAlert.event.original).toMatch(/more characters cut\]$/);
+    expect(defaultAlert.kibana.alert.rule.rule_id).toBe('119c8877-8613-416d-a98a-96b6664ee73a');
+    expect(email).toContain('more characters cut');
+  });
+});

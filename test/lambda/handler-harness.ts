@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { loadRuleDirectory, rulePackToJson } from '../../src/engine/rules';
+import { setEnvironment } from '../support/environment';
+import { LOCAL_S3_CREDENTIALS } from '../support/local-s3';
+
+export type HandlerModule = typeof import('../../lambda/handler');
+export type CloudTrailEvent = EventBridgeEvent<'AWS API Call via CloudTrail', unknown>;
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+export function eventFixture(name: string): CloudTrailEvent {
+  return JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/fixtures/events', name), 'utf8')) as CloudTrailEvent;
+}
+
+/** The CloudTrail record inside a fixture, for expectations. */
+export function detailOf(event: CloudTrailEvent): Record<string, any> {
+  return event.detail as Record<string, any>;
+}
+
+/** The repository's real rules, packed as the CDK build packs them for the Lambda. */
+export function writeRulePack(): { path: string; remove(): void } {
+  const directory = mkdtempSync(path.join(tmpdir(), 'detector-rules-'));
+  const file = path.join(directory, 'rules.json');
+  writeFileSync(file, rulePackToJson(loadRuleDirectory(path.join(REPO_ROOT, 'rules'))));
+  return { path: file, remove: () => rmSync(directory, { recursive: true, force: true }) };
+}
+
+/** Environment of a Lambda wired to local endpoints; credentials are the only ones s3rver accepts. */
+export function localLambdaEnvironment(options: {
+  snsEndpoint: string;
+  s3Endpoint: string;
+  topicArn: string;
+  bucket: string;
+  rulesPath: string;
+}): Record<string, string | undefined> {
+  return {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_ENDPOINT_URL: undefined,
+    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: undefined,
+    AWS_ENDPOINT_URL_SNS: options.snsEndpoint,
+    AWS_ENDPOINT_URL_S3: options.s3Endpoint,
+    ALERT_TOPIC_ARN: options.topicArn,
+    ALERT_ARCHIVE_BUCKET: options.bucket,
+    ALERT_ARCHIVE_PREFIX: undefined,
+    DETECTOR_RULES_PATH: options.rulesPath,
+  };
+}
+
+/**
+ * Loads a fresh copy of the handler module, as a new Lambda container would: its configuration and SDK
+ * clients are built at module load, so the environment must be in place first.
+ * `environmentOverrides` apply during the load only: right for the handler's own settings (read at cold
+ * start), wrong for AWS_ENDPOINT_URL_* and credentials, which the SDK reads at the first request.
+ */
+export function loadHandler(environmentOverrides: Readonly<Record<string, string | undefined>> = {}): HandlerModule {
+  const restore = setEnvironment(environmentOverrides);
+  try {
+    let loaded: HandlerModule | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loaded = require('../../lambda/handler') as HandlerModule;
+    });
+    return loaded as HandlerModule;
+  } finally {
+    restore();
+  }
+}
