@@ -21,7 +21,7 @@ export class DetectorStack extends Stack {
     super(scope, id, { analyticsReporting: false, ...props });
     const emails = parseAlertEmails(this.node.tryGetContext('alertEmails'));
     const rulesDirectory = resolve(this.node.tryGetContext('rulesDir') ?? DEFAULT_RULES_DIRECTORY);
-    const rulePack = writeRulePackFile(rulesDirectory);
+    const rulePack = writeRulePackFile(this, rulesDirectory);
 
     const { key } = new AlertKey(this, 'AlertKey');
     const { topic } = new AlertTopic(this, 'AlertTopic', { key, emails });

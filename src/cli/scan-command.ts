@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createDetector, type Detection, type Detector } from '../engine/detector';
 import { readRecords, type InputError, type RecordItem } from '../engine/input';
-import { compileRules, loadRuleDirectory, type CompiledRule } from '../engine/rules';
+import { compileRules, loadRulePack, RuleFileError, type CompiledRule } from '../engine/rules';
 import { AlertDeduplicator } from './alert-dedupe';
 import type { CliIo } from './cli-io';
 import { LineWriter } from './line-writer';
 import { emptyTally, formatSummary, type ScanTally } from './summary';
+import { describeUnsupportedRule } from './unsupported-rules';
 import { PROGRAM_NAME, USAGE } from './usage';
 import { describeFsError, walkInputPaths } from './walk-paths';
 
@@ -18,13 +19,22 @@ export interface ScanOptions {
   readonly paths: readonly string[];
 }
 
-/** Runs `scan`; returns the exit code (0 all inputs read, 1 some input unreadable, 2 unusable rules). */
+/**
+ * Runs `scan`; returns the exit code (0 all inputs read, 1 some input unreadable, 2 unusable rules or none that
+ * can run). Unsupported rule types are reported on stderr and do not change the exit code.
+ */
 export async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
   const errors = new LineWriter(io.stderr);
   const rulesDirectory = options.rulesDirectory === undefined ? PACKAGED_RULES_DIRECTORY : resolve(io.cwd, options.rulesDirectory);
   let rules: CompiledRule[];
   try {
-    rules = compileRules(loadRuleDirectory(rulesDirectory));
+    const pack = loadRulePack(rulesDirectory);
+    // Rules of types the engine cannot run yet are named, then the scan goes on with the others.
+    for (const rule of pack.unsupported) await errors.writeLine(describeUnsupportedRule(rule));
+    if (pack.rules.length === 0) {
+      throw new RuleFileError(rulesDirectory, [{ field: '', problem: 'none of the rules in this directory can run' }]);
+    }
+    rules = compileRules(pack.rules);
   } catch (error) {
     await errors.writeLine(`${PROGRAM_NAME}: ${error instanceof Error ? error.message : String(error)}`);
     await errors.writeLine(USAGE);
@@ -53,6 +63,10 @@ class Scan {
     for await (const entry of walkInputPaths(paths, cwd)) {
       if (entry.kind === 'error') {
         await this.reportError({ kind: 'error', source: entry.displayPath, position: '', message: entry.message });
+        continue;
+      }
+      if (entry.kind === 'skipped') {
+        this.tally.skippedFiles += 1;
         continue;
       }
       await this.scanFile(entry.absolutePath, entry.displayPath);

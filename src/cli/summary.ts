@@ -4,6 +4,8 @@ export interface ScanTally {
   files: number;
   records: number;
   skippedDigests: number;
+  /** Documentation files found in directories and not read (README.md, INDEX.md, LICENSE.txt, ...). */
+  skippedFiles: number;
   alerts: number;
   duplicateAlerts: number;
   errors: number;
@@ -12,7 +14,7 @@ export interface ScanTally {
 }
 
 export function emptyTally(rules: number): ScanTally {
-  return { rules, files: 0, records: 0, skippedDigests: 0, alerts: 0, duplicateAlerts: 0, errors: 0, stoppedEarly: false };
+  return { rules, files: 0, records: 0, skippedDigests: 0, skippedFiles: 0, alerts: 0, duplicateAlerts: 0, errors: 0, stoppedEarly: false };
 }
 
 /** e.g. `scanned 4 files with 1 rule: 23 records, 1 digest skipped, 3 alerts (1 repeat suppressed), 0 errors` */
@@ -24,7 +26,8 @@ export function formatSummary(tally: ScanTally): string {
     count(tally.errors, 'error'),
   ];
   const stopped = tally.stoppedEarly ? '; stopped early because the output was closed' : '';
-  return `scanned ${count(tally.files, 'file')} with ${count(tally.rules, 'rule')}: ${parts.join(', ')}${stopped}`;
+  const skippedFiles = tally.skippedFiles > 0 ? ` (${count(tally.skippedFiles, 'non-data file')} skipped)` : '';
+  return `scanned ${count(tally.files, 'file')}${skippedFiles} with ${count(tally.rules, 'rule')}: ${parts.join(', ')}${stopped}`;
 }
 
 function count(n: number, noun: string): string {

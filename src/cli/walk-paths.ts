@@ -5,12 +5,13 @@ import { join, resolve } from 'node:path';
 /** A file to scan (`displayPath` is how the user wrote it, for messages), or a path that cannot be scanned. */
 export type WalkEntry =
   | { readonly kind: 'file'; readonly displayPath: string; readonly absolutePath: string }
+  | { readonly kind: 'skipped'; readonly displayPath: string }
   | { readonly kind: 'error'; readonly displayPath: string; readonly message: string };
 
 /**
  * Expands the PATH arguments into files, in a deterministic order: arguments as given, directories recursively with
  * entries sorted by name (code-unit order, independent of locale). Hidden entries inside directories are skipped; a
- * hidden file named explicitly is read. Each real file is yielded once, and symbolic-link loops are not followed.
+ * hidden file named explicitly is read. Documentation files inside directories are reported as skipped. Each real file is yielded once, and symbolic-link loops are not followed.
  * Lazy, so a large trail is never listed in full before scanning starts.
  */
 export async function* walkInputPaths(paths: readonly string[], cwd: string): AsyncGenerator<WalkEntry> {
@@ -57,13 +58,21 @@ async function* walkDirectory(
     const kind = await entryKind(entry, childAbsolute);
     if (kind === 'directory') yield* walkDirectory(childAbsolute, childDisplay, seenFiles, seenDirectories);
     else if (kind === 'file' && (await isFirstVisit(childAbsolute, seenFiles))) {
-      yield { kind: 'file', displayPath: childDisplay, absolutePath: childAbsolute };
+      yield NOT_TRAIL_DATA.test(entry.name)
+        ? { kind: 'skipped', displayPath: childDisplay }
+        : { kind: 'file', displayPath: childDisplay, absolutePath: childAbsolute };
     } else if (kind instanceof Error) {
       yield { kind: 'error', displayPath: childDisplay, message: describeFsError(kind) };
     }
     // Sockets, FIFOs and devices are left alone: reading a FIFO could block the scan forever.
   }
 }
+
+/**
+ * Files that sit next to trail data but are never CloudTrail records (READMEs, indexes, licences). Skipped when
+ * found inside a directory so they do not fail the scan; a file named explicitly is always read.
+ */
+const NOT_TRAIL_DATA = /\.(md|markdown|txt|rst|html?|pdf|toml|ya?ml|csv|tsv|ini|cfg)$|^(LICEN[CS]E|NOTICE|README)(\..*)?$/i;
 
 async function entryKind(entry: Dirent, absolutePath: string): Promise<'file' | 'directory' | 'other' | Error> {
   if (entry.isFile()) return 'file';

@@ -129,6 +129,25 @@ describe('scan: what is read, in which order', () => {
     }
   });
 
+  it('skips documentation files inside directories but reads them when named', async () => {
+    const dir = scratchDirectory({
+      'trail/INDEX.md': '# what these records are',
+      'trail/LICENSE.txt': 'Apache-2.0',
+      'trail/a.json': JSON.stringify(exportRecord('a')),
+    });
+    try {
+      const run = await runCli(['scan', 'trail'], dir.path);
+      expect(run.code).toBe(0);
+      expect(eventIds(run)).toEqual(['a']);
+      expect(run.stderr).toMatch(/^scanned 1 file \(2 non-data files skipped\) with 1 rule: 1 record, 1 alert, 0 errors/m);
+      const named = await runCli(['scan', 'trail/INDEX.md'], dir.path);
+      expect(named.code).toBe(1);
+      expect(named.stderr).toContain('trail/INDEX.md:line 1, column 1: invalid JSON');
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   it('alerts once per rule and eventID, even across files and formats', async () => {
     const record = exportRecord('same-event');
     const envelope = { version: '0', id: 'eb-1', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.rds', detail: record };

@@ -86,7 +86,7 @@ describe('Lambda handler against local SNS and S3', () => {
       const [publish] = sns.publishes;
       expect(publish.topicArn).toBe(TOPIC_ARN);
       expect(publish.messageStructure).toBe('json');
-      expect(publish.subject).toMatch(/^\[LOW\] AWS RDS Snapshot Export: /);
+      expect(publish.subject).toMatch(/^\[LOW\] RDS Snapshot Export: /);
       expect(publish.subject).toContain(`(${ACCOUNT}/us-east-1)`);
       expect(publish.subject!.length).toBeLessThan(100);
       expect(publish.subject).not.toMatch(/[\r\n]/);

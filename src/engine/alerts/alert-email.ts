@@ -3,7 +3,7 @@ import type { AlertFacts } from './alert-facts';
 import { consoleLinks } from './console-links';
 import { sanitizeInline } from './sanitize-text';
 
-const LABEL_WIDTH = 13;
+const LABEL_WIDTH = 14;
 
 /**
  * The plain-text e-mail an on-call engineer reads on a phone: the verdict first, then who, what and where,
@@ -45,7 +45,8 @@ export function alertEmail(rule: DetectionRule, facts: AlertFacts, alertId: stri
   const task = facts.exportTask;
   if (task) {
     section('What was exported');
-    push(`Source (${task.sourceKind})`.slice(0, LABEL_WIDTH - 1), task.sourceArn);
+    push('Source', task.sourceArn);
+    push('Source type', task.sourceKind);
     push('Destination', task.bucket ? `s3://${task.bucket}/${(task.prefix ?? '').replace(/^\/+/, '')}` : undefined);
     push('Tables', task.exportOnly.length > 0 ? task.exportOnly.join(', ') : 'everything (no exportOnly filter)', 500);
     push('KMS key', task.kmsKeyId);
@@ -70,7 +71,8 @@ export function alertEmail(rule: DetectionRule, facts: AlertFacts, alertId: stri
 
   const links = consoleLinks(facts);
   if (links.length > 0) {
-    section(`Open in the AWS console (account ${facts.account ?? 'unknown'}, ${facts.region})`);
+    section('Open in the AWS console');
+    lines.push(`(sign in to account ${sanitizeInline(facts.account ?? 'unknown')} first)`);
     for (const link of links) lines.push(`${link.label}:`, `  ${link.url}`);
   }
 
@@ -102,6 +104,8 @@ function headline(facts: AlertFacts): string {
 /** The investigation guide is Markdown; in a text e-mail the emphasis markers are noise. */
 function markdownToText(markdown: string): string {
   return markdown
+    // Set-up instructions are for whoever deploys the rule, not for whoever answers the alert.
+    .replace(/^#{1,6}\s*Setup\s*$[\s\S]*?(?=^#{1,2}\s|(?![\s\S]))/gim, '')
     .replace(/^#{1,6}\s*(.+)$/gm, (_, title: string) => title.toUpperCase())
     .replace(/\*\*(.+?)\*\*/g, '$1')
     .replace(/`([^`]+)`/g, '$1')

@@ -63,7 +63,8 @@ export function extractAlertFacts(document: EcsDocument): AlertFacts {
     provider,
     action,
     outcome: getText(document, 'event.outcome'),
-    eventTime: getText(document, '@timestamp'),
+    // On an alert, @timestamp is when the alert was raised; the event's own time is kept as original_time.
+    eventTime: getText(document, 'kibana.alert.original_time') ?? getText(document, '@timestamp'),
     account: getText(document, 'aws.cloudtrail.recipient_account_id') ?? getText(document, 'cloud.account.id'),
     region: getText(document, 'cloud.region'),
     actor: extractActor(document),

@@ -11,14 +11,15 @@ export function genericSubject(rule: DetectionRule): string {
 }
 
 /**
- * `[LOW] AWS RDS Snapshot Export: orders-prod -> s3://corp-exports (123456789012/us-east-1)`.
+ * `[LOW] RDS Snapshot Export: orders-prod -> s3://corp-exports (123456789012/us-east-1)`.
  * The severity, the account and the region always survive; the middle is shortened first.
  */
 export function alertSubject(rule: DetectionRule, facts: AlertFacts): string {
-  const head = `[${rule.severity.toUpperCase()}] ${sanitizeForSubject(rule.name, 60)}`;
+  // Every alert is about AWS; the four characters are better spent on the target.
+  const head = `[${rule.severity.toUpperCase()}] ${sanitizeForSubject(rule.name.replace(/^AWS\s+/, ''), 60)}`;
   const where = facts.account || facts.region ? ` (${sanitizeForSubject([facts.account, facts.region].filter(Boolean).join('/'), 40)})` : '';
   const room = MAX_SUBJECT_LENGTH - head.length - where.length - 2;
-  const targets = subjectTargets(facts).map((target) => sanitizeForSubject(target, Number.MAX_SAFE_INTEGER));
+  const targets = subjectTargets(facts, room).map((target) => sanitizeForSubject(target, Number.MAX_SAFE_INTEGER));
   // The most detailed wording that fits whole; failing that, the shortest one, cut.
   const what = targets.find((target) => target.length <= room) ?? (targets.length > 0 ? sanitizeForSubject(targets[targets.length - 1], room) : '');
   const middle = what && room >= 8 ? `: ${what}` : '';
@@ -26,16 +27,22 @@ export function alertSubject(rule: DetectionRule, facts: AlertFacts): string {
 }
 
 /** Ways to say what the call touched, from the most to the least detailed. */
-function subjectTargets(facts: AlertFacts): string[] {
+function subjectTargets(facts: AlertFacts, room: number): string[] {
   const task = facts.exportTask;
   if (task) {
     const prefix = task.prefix?.replace(/^\/+/, '');
     const withPrefix = task.bucket && prefix ? `s3://${task.bucket}/${prefix}` : undefined;
     const bucketOnly = task.bucket ? `s3://${task.bucket}` : undefined;
-    return [withPrefix, bucketOnly]
+    const source = task.sourceName;
+    const candidates = [withPrefix, bucketOnly]
       .filter((destination): destination is string => destination !== undefined)
-      .map((destination) => (task.sourceName ? `${task.sourceName} -> ${destination}` : destination))
-      .concat(task.sourceName ? [task.sourceName] : []);
+      .map((destination) => (source ? `${source} -> ${destination}` : destination));
+    // Where the data went matters more than the full source name: shorten the source before dropping the bucket.
+    if (source && bucketOnly) {
+      const sourceRoom = room - ` -> ${bucketOnly}`.length;
+      if (sourceRoom >= 8 && source.length > sourceRoom) candidates.push(`${source.slice(0, sourceRoom - 3)}... -> ${bucketOnly}`);
+    }
+    return candidates.concat(source ? [source] : []);
   }
   const target = facts.target ?? facts.actor.name;
   return target ? [target] : [];

@@ -1,7 +1,8 @@
 export type { CompiledRule, DetectionRule, Severity, ThreatMapping } from './detection-rule';
 export { compileRules } from './compile-rules';
 export { loadRuleDirectory } from './load-rule-directory';
+export { loadRulePack, type RulePack, type UnsupportedRule } from './load-rule-pack';
 export { parseRuleToml } from './parse-rule-toml';
 export { RuleFileError, type RuleProblem } from './rule-file-error';
 export { rulePackFromJson, rulePackToJson } from './rule-pack';
-export { SUPPORTED_LANGUAGES, SUPPORTED_RULE_TYPES, validateRule } from './validate-rule';
+export { SUPPORTED_LANGUAGES, SUPPORTED_RULE_TYPES, validateRule, type ValidateRuleOptions } from './validate-rule';

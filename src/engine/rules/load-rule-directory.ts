@@ -1,41 +1,16 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import type { DetectionRule } from './detection-rule';
-import { parseRuleToml } from './parse-rule-toml';
+import { loadRulePack } from './load-rule-pack';
 import { RuleFileError } from './rule-file-error';
+import { unsupportedTypeProblem } from './validate-rule';
 
 /**
- * Reads every `*.toml` rule directly in `directory` (sub-folders such as Elastic's `_deprecated/` are not read),
- * in name order. Fails on the first broken file, naming it; fails when two files share a rule_id.
+ * The strict form of `loadRulePack`, for callers that must run every rule they are given (tests, the bench, the
+ * Lambda test harness): a rule of an unsupported type fails the load, naming its file, exactly as it did before
+ * rule packs could report such rules. Use `loadRulePack` to run what can run and report the rest.
  */
 export function loadRuleDirectory(directory: string): DetectionRule[] {
-  let names: string[];
-  try {
-    if (!statSync(directory).isDirectory()) throw new Error('not a directory');
-    names = readdirSync(directory).filter((name) => name.endsWith('.toml')).sort();
-  } catch (error) {
-    throw new RuleFileError(directory, [{ field: '', problem: `cannot read the rules directory (${(error as Error).message})` }]);
-  }
-  if (names.length === 0) {
-    throw new RuleFileError(directory, [{ field: '', problem: 'no *.toml rule files in this directory' }]);
-  }
-
-  const rules: DetectionRule[] = [];
-  const fileByRuleId = new Map<string, string>();
-  for (const name of names) {
-    const file = join(directory, name);
-    const rule = parseRuleToml(readFileSync(file, 'utf8'), displayPath(file));
-    const earlier = fileByRuleId.get(rule.ruleId);
-    if (earlier) {
-      throw new RuleFileError(rule.sourceFile, [{ field: 'rule.rule_id', problem: `"${rule.ruleId}" is already used by ${earlier}` }]);
-    }
-    fileByRuleId.set(rule.ruleId, rule.sourceFile);
-    rules.push(rule);
-  }
+  const { rules, unsupported } = loadRulePack(directory);
+  const [first] = unsupported;
+  if (first) throw new RuleFileError(first.file, [{ field: 'rule.type', problem: unsupportedTypeProblem(first.type) }]);
   return rules;
-}
-
-function displayPath(file: string): string {
-  const fromCwd = relative(process.cwd(), file);
-  return fromCwd.startsWith('..') ? file : fromCwd;
 }

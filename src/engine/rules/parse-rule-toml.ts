@@ -1,10 +1,10 @@
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { DetectionRule } from './detection-rule';
 import { RuleFileError } from './rule-file-error';
-import { validateRule } from './validate-rule';
+import { validateRule, type ValidateRuleOptions } from './validate-rule';
 
 /** Parses and validates one rule written as TOML in Elastic's detection-rules schema. */
-export function parseRuleToml(text: string, file: string): DetectionRule {
+export function parseRuleToml(text: string, file: string, options: ValidateRuleOptions = {}): DetectionRule {
   let document: unknown;
   try {
     document = parseToml(text);
@@ -15,5 +15,5 @@ export function parseRuleToml(text: string, file: string): DetectionRule {
     }
     throw error;
   }
-  return validateRule(document, file);
+  return validateRule(document, file, options);
 }

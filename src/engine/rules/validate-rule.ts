@@ -15,11 +15,20 @@ const INTERVAL = /^\d+[smhd]$/;
 
 type Table = Record<string, unknown>;
 
+export interface ValidateRuleOptions {
+  /**
+   * Accept a well-formed rule of a type the engine cannot run (new_terms, threshold, eql…) so a rule pack can
+   * report it instead of failing. Such a rule's language is not checked either: it belongs to its type (eql, esql),
+   * and its query is only parsed when it is KQL.
+   */
+  readonly acceptUnsupportedType?: boolean;
+}
+
 /**
  * Checks a parsed rule document against Elastic's detection-rules schema (the parts this engine relies on) and
  * returns the typed rule. Every problem found is reported at once, each naming its field.
  */
-export function validateRule(document: unknown, file: string): DetectionRule {
+export function validateRule(document: unknown, file: string, options: ValidateRuleOptions = {}): DetectionRule {
   const problems: RuleProblem[] = [];
   const report = (field: string, problem: string): void => {
     problems.push({ field, problem });
@@ -40,11 +49,10 @@ export function validateRule(document: unknown, file: string): DetectionRule {
   const meta = new FieldReader(metadata, 'metadata', report);
 
   const type = fields.string('type');
-  if (type !== undefined && !SUPPORTED_RULE_TYPES.has(type)) {
-    report('rule.type', `"${type}" rules are not supported; this engine runs: ${[...SUPPORTED_RULE_TYPES].join(', ')}`);
-  }
+  const typeSupported = type === undefined || SUPPORTED_RULE_TYPES.has(type);
+  if (type !== undefined && !typeSupported && !options.acceptUnsupportedType) report('rule.type', unsupportedTypeProblem(type));
   const language = fields.string('language');
-  if (language !== undefined && !SUPPORTED_LANGUAGES.has(language)) {
+  if (language !== undefined && !SUPPORTED_LANGUAGES.has(language) && typeSupported) {
     report('rule.language', `"${language}" is not supported; use "kuery" (KQL)`);
   }
 
@@ -121,6 +129,11 @@ export function validateRule(document: unknown, file: string): DetectionRule {
   };
   if (problems.length > 0) throw new RuleFileError(file, problems);
   return validated as DetectionRule;
+}
+
+/** Why a rule of this type cannot run; shared with the rule pack loader's strict mode. */
+export function unsupportedTypeProblem(type: string): string {
+  return `"${type}" rules are not supported; this engine runs: ${[...SUPPORTED_RULE_TYPES].join(', ')}`;
 }
 
 class FieldReader {

@@ -49,7 +49,7 @@ describe('SNS notification', () => {
   it('has a subject that names severity, source, destination, account and region', () => {
     const { notification } = notify(startExportTaskRecord());
     expect(notification.subject).toBe(
-      '[LOW] AWS RDS Snapshot Export: orders-prod-2026-11-20 -> s3://corp-exports (123456789012/us-east-1)',
+      '[LOW] RDS Snapshot Export: orders-prod-2026-11-20 -> s3://corp-exports (123456789012/us-east-1)',
     );
     expect(notification.subject.length).toBeLessThan(100);
   });
@@ -84,9 +84,12 @@ describe('SNS notification', () => {
       'https://us-east-1.console.aws.amazon.com/rds/home?region=us-east-1#export-task:id=orders-prod-export-20261120;source-location=exports-in-s3',
       'https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/b7e2c1d4-5f6a-4b8c-9d0e-1f2a3b4c5d6e',
       'INVESTIGATION STEPS',
+      'Event time:    2026-11-20T03:15:42.000Z',
+      'Alert raised:  2026-11-20T03:15:49.250Z',
     ]) {
       expect(email).toContain(expected);
     }
+    expect(email).not.toContain('SETUP');
   });
 
   it('lists exportOnly tables for a partial cluster export', () => {
@@ -96,7 +99,7 @@ describe('SNS notification', () => {
     const { email, notification } = notify(record);
     expect(email).toContain('started exporting cluster payments-aurora');
     expect(email).toContain('payments.cards, payments.customers');
-    expect(notification.subject).toBe('[LOW] AWS RDS Snapshot Export: payments-aurora -> s3://corp-exports (123456789012/us-east-1)');
+    expect(notification.subject).toBe('[LOW] RDS Snapshot Export: payments-aurora -> s3://corp-exports/nightly (123456789012/us-east-1)');
   });
 
   it('neutralizes line breaks, controls and bidi overrides from the event', () => {
@@ -119,7 +122,8 @@ describe('SNS notification', () => {
     (record.requestParameters as any).sourceArn = `arn:aws:rds:us-east-1:123456789012:snapshot:${'x'.repeat(500)}`;
     const { notification } = notify(record);
     expect(notification.subject.length).toBeLessThan(100);
-    expect(notification.subject).toMatch(/^\[LOW\] AWS RDS Snapshot Export: x+\.\.\. \(123456789012\/us-east-1\)$/);
+    // The source name is shortened so that the destination bucket still shows.
+    expect(notification.subject).toMatch(/^\[LOW\] RDS Snapshot Export: x+\.\.\. -> s3:\/\/corp-exports \(123456789012\/us-east-1\)$/);
   });
 
   it('fits a 240 KB event into one SNS message and marks what was cut', () => {

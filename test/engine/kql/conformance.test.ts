@@ -6,28 +6,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { evaluateKql, KqlSyntaxError, parseKql, type KqlNode } from '../../../src/engine/kql';
-import { renderAst, singleTermValue } from './support/ast-notation';
-
-interface ConformanceCase {
-  id: string;
-  kind: 'eval' | 'parse';
-  query: string;
-  document?: unknown;
-  expected: boolean | 'runtime_error' | 'parse_ok' | 'parse_error';
-  expected_value?: string | null;
-  es_expected?: boolean | null;
-  portable: boolean;
-  kibana: { parse: 'ok' | 'error'; same_tree?: boolean; ast?: string; error?: string };
-}
+import { KqlSyntaxError, parseKql, type KqlNode } from '../../../src/engine/kql';
+import {
+  checkKqlCase,
+  DOCUMENTED_EXCEPTIONS,
+  loadKqlCases,
+  type KqlConformanceCase,
+} from '../../../src/conformance/kql-suite';
+import { renderAst } from './support/ast-notation';
 
 const CASES_FILE = path.resolve(__dirname, '../../../../shared/conformance/kql-cases.json');
-
-/**
- * Non-portable cases where we deliberately do not follow Kibana/ES, with the reason. Empty: every case can follow
- * Kibana. Keep it explicit so a future deviation has to be written down here and in docs/kql.md.
- */
-const DOCUMENTED_EXCEPTIONS: Readonly<Record<string, string>> = {};
 
 function tryParse(query: string): { ast: KqlNode } | { error: unknown } {
   try {
@@ -49,8 +37,8 @@ if (!fs.existsSync(CASES_FILE)) {
     test.skip(`skipped: ${CASES_FILE} is absent (the shared conformance folder sits next to the project)`, () => {});
   });
 } else {
-  const cases = JSON.parse(fs.readFileSync(CASES_FILE, 'utf8')) as ConformanceCase[];
-  const label = (c: ConformanceCase): string => `${c.id} ${JSON.stringify(c.query).slice(0, 80)}`;
+  const cases = loadKqlCases(CASES_FILE);
+  const label = (c: KqlConformanceCase): string => `${c.id} ${JSON.stringify(c.query).slice(0, 80)}`;
   const followed = cases.filter((c) => !(c.id in DOCUMENTED_EXCEPTIONS));
 
   describe('KQL conformance', () => {
@@ -63,26 +51,16 @@ if (!fs.existsSync(CASES_FILE)) {
       }
     });
 
+    // The pass/fail rule for parse and eval cases lives in src/conformance/kql-suite.ts, shared with `npm run conformance`.
     describe('parse cases', () => {
       test.each(followed.filter((c) => c.kind === 'parse').map((c) => [label(c), c] as const))('%s', (_, c) => {
-        const shouldParse = c.portable ? c.expected === 'parse_ok' : c.kibana.parse === 'ok';
-        const outcome = tryParse(c.query);
-        if (!shouldParse) {
-          expect('error' in outcome && outcome.error instanceof KqlSyntaxError).toBe(true);
-          return;
-        }
-        if ('error' in outcome) throw outcome.error;
-        if (c.portable && typeof c.expected_value === 'string') {
-          expect(singleTermValue(outcome.ast)).toBe(c.expected_value);
-        }
+        expect(checkKqlCase(c)).toBeUndefined();
       });
     });
 
     describe('eval cases', () => {
       test.each(followed.filter((c) => c.kind === 'eval').map((c) => [label(c), c] as const))('%s', (_, c) => {
-        const expected = c.portable ? c.expected : (c.es_expected ?? c.expected);
-        expect(typeof expected).toBe('boolean');
-        expect(evaluateKql(parseKql(c.query), c.document)).toBe(expected);
+        expect(checkKqlCase(c)).toBeUndefined();
       });
     });
 

@@ -29,11 +29,3 @@ export function renderAst(node: KqlNode): string {
       return `nested(${renderValue(node.path)}, ${renderAst(node.child)})`;
   }
 }
-
-/** The value of the single `is`/`range` term of a query, as the conformance `expected_value` writes it. */
-export function singleTermValue(node: KqlNode): string | undefined {
-  if (node.type === 'is' || node.type === 'range') {
-    return node.value.kind === 'wildcard' ? node.value.segments.join('*') : node.value.value;
-  }
-  return undefined;
-}

@@ -1,0 +1,73 @@
+/**
+ * `npm run conformance -- DIR`: runs the shared conformance data (KQL cases, Elastic's AWS rule pack, Elastic's
+ * CloudTrail pipeline fixtures) against our engine, prints one table per suite and ends with `N passed, M failed`.
+ * Exit code: 0 when everything passes, 1 when something fails, 2 for usage errors or an unreadable DIR.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runKqlSuite } from './kql-suite';
+import { runPipelineSuite } from './pipeline-suite';
+import { describeError, renderReport, totals, type SuiteResult } from './report';
+import { runRulePackSuite } from './rule-pack-suite';
+
+export interface Output {
+  stdout(line: string): void;
+  stderr(line: string): void;
+}
+
+const USAGE = 'usage: npm run conformance -- DIR   (DIR: a conformance folder such as ../shared/conformance)';
+
+const SUITES: readonly { title: string; run(directory: string): SuiteResult }[] = [
+  { title: 'KQL cases', run: runKqlSuite },
+  { title: 'Rule pack', run: runRulePackSuite },
+  { title: 'ECS pipeline pairs', run: runPipelineSuite },
+];
+
+/** Runs the command; returns the exit code. */
+export function runConformance(args: readonly string[], output: Output): number {
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+    output.stdout(USAGE);
+    return 0;
+  }
+  if (args.length !== 1) {
+    output.stderr(`conformance: expected exactly one argument, the conformance folder\n${USAGE}`);
+    return 2;
+  }
+  const directory = path.resolve(args[0]);
+  try {
+    if (!fs.statSync(directory).isDirectory()) {
+      output.stderr(`conformance: ${directory} is not a directory\n${USAGE}`);
+      return 2;
+    }
+    fs.readdirSync(directory);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${describeError(error)})`;
+    output.stderr(`conformance: conformance folder ${directory} ${why}\n${USAGE}`);
+    return 2;
+  }
+
+  const results = SUITES.map((suite): SuiteResult => {
+    try {
+      return suite.run(directory);
+    } catch (error) {
+      // The suite's data is there but unusable (e.g. invalid JSON): one failure, with the reason.
+      return { title: suite.title, passed: 0, failed: 1, tables: [], notes: [], failures: [{ id: '(suite)', reason: describeError(error) }] };
+    }
+  });
+  if (results.every((result) => result.skipped !== undefined)) {
+    output.stderr(`conformance: ${directory} holds none of the conformance suites (kql-cases.json, elastic-aws-kuery-rules/, elastic-cloudtrail-pipeline/)`);
+    return 2;
+  }
+  output.stdout(`# Conformance: ${directory}\n`);
+  for (const line of renderReport(results)) output.stdout(line);
+  return totals(results).failed === 0 ? 0 : 1;
+}
+
+// Run when started as a program (`node bin/run-ts.js src/conformance/main.ts DIR`), not when imported by a test.
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === __filename) {
+  process.exitCode = runConformance(process.argv.slice(2), {
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+  });
+}

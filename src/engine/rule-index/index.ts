@@ -1,0 +1,2 @@
+export { createRuleIndex, type RuleIndex } from './rule-index';
+export { requiredValues, type RequiredValues } from './required-values';

@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileEventPattern } from '../../src/engine/eventbridge';
+import {
+  EVENT_PATTERN_MAX_CHARS,
+  STACK_RULE_BUDGET,
+  STACK_WILDCARD_RULE_BUDGET,
+  TARGETS_PER_RULE_QUOTA,
+} from '../../src/engine/eventbridge/eventbridge-quotas';
+import { parseKql } from '../../src/engine/kql';
+import { parseRuleToml } from '../../src/engine/rules';
+import { cloudTrailDeliveryArbitrary } from '../engine/eventbridge/cloudtrail-event-arbitrary';
+import { matchesEventPattern } from '../support/eventbridge-matcher';
+import { synthesizeDetector, type SynthesizedDetector } from '../support/synthesize-detector';
+
+/** Elastic's 139 AWS rules; 85 of them are `type = "query"` (KQL), the ones the detector deploys. */
+const ELASTIC_DIR = join(__dirname, '../../../shared/conformance/elastic-aws-kuery-rules');
+const QUERY_RULE_COUNT = 85;
+const describeIfPresent = existsSync(ELASTIC_DIR) ? describe : describe.skip;
+
+/** The query-type rule files with their rule_id and query, read straight from the TOML. */
+function queryRuleFiles(): { file: string; ruleId: string; query: string }[] {
+  return readdirSync(ELASTIC_DIR)
+    .filter((name) => name.endsWith('.toml'))
+    .map((file) => ({ file, text: readFileSync(join(ELASTIC_DIR, file), 'utf8') }))
+    .filter(({ text }) => /^type = "query"$/m.test(text))
+    .map(({ file, text }) => {
+      const rule = parseRuleToml(text, file);
+      return { file, ruleId: rule.ruleId, query: rule.query };
+    });
+}
+
+describeIfPresent('DetectorStack with the Elastic AWS rule folder', () => {
+  const files = existsSync(ELASTIC_DIR) ? queryRuleFiles() : [];
+  let synthesized: SynthesizedDetector;
+  let eventRules: { Description: string; EventPattern: unknown; Targets: unknown[] }[];
+
+  beforeAll(() => {
+    // Only the query rules, so the test holds whether or not the loader accepts the other rule types.
+    const rulesDir = mkdtempSync(join(tmpdir(), 'detector-elastic-rules-'));
+    for (const { file } of files) copyFileSync(join(ELASTIC_DIR, file), join(rulesDir, file));
+    synthesized = synthesizeDetector({ alertEmails: 'a@example.com', rulesDir });
+    eventRules = Object.values(synthesized.template.findResources('AWS::Events::Rule')).map((rule) => rule.Properties);
+  });
+
+  it('deploys the 85 query rules', () => {
+    expect(files).toHaveLength(QUERY_RULE_COUNT);
+  });
+
+  it('stays within the EventBridge quotas: rules per bus, wildcard rules, targets per rule, pattern size', () => {
+    expect(eventRules.length).toBeGreaterThan(0);
+    expect(eventRules.length).toBeLessThanOrEqual(STACK_RULE_BUDGET);
+    expect(eventRules.filter((rule) => JSON.stringify(rule.EventPattern).includes('"wildcard"')).length).toBeLessThanOrEqual(
+      STACK_WILDCARD_RULE_BUDGET,
+    );
+    for (const rule of eventRules) {
+      expect(rule.Targets.length).toBeLessThanOrEqual(TARGETS_PER_RULE_QUOTA);
+      expect(JSON.stringify(rule.EventPattern).length).toBeLessThanOrEqual(EVENT_PATTERN_MAX_CHARS);
+      expect(rule.Description.length).toBeLessThanOrEqual(512);
+    }
+  });
+
+  it('names every rule id in exactly one EventBridge rule description', () => {
+    for (const { ruleId } of files) {
+      expect(eventRules.filter((rule) => rule.Description.includes(ruleId))).toHaveLength(1);
+    }
+  });
+
+  it('covers every rule: events matching a rule’s own pattern match a deployed pattern', () => {
+    const deployed = eventRules.map((rule) => rule.EventPattern);
+    let checked = 0;
+    for (const { file, query } of files) {
+      const ast = parseKql(query);
+      const { pattern } = compileEventPattern(ast);
+      const envelopes = fc.sample(cloudTrailDeliveryArbitrary(ast), { numRuns: 60, seed: 42 }).map((delivery) => delivery.envelope);
+      const own = envelopes.filter((envelope) => matchesEventPattern(pattern, envelope));
+      checked += own.length;
+      for (const envelope of own) {
+        if (!deployed.some((candidate) => matchesEventPattern(candidate, envelope))) {
+          throw new Error(`${file}: no deployed pattern matches ${JSON.stringify(envelope)}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(QUERY_RULE_COUNT * 5);
+  });
+
+  it('packages rules.json with all 85 rules', () => {
+    const pack = JSON.parse(readFileSync(join(synthesized.bundleDirectory, 'rules.json'), 'utf8'));
+    expect(pack.rules.map((rule: { ruleId: string }) => rule.ruleId).sort()).toEqual(files.map(({ ruleId }) => ruleId).sort());
+  });
+});

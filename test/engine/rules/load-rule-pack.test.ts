@@ -1,0 +1,96 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRuleDirectory, loadRulePack, RuleFileError } from '../../../src/engine/rules';
+
+const RULES_DIR = join(__dirname, '../../../rules');
+const seedText = readFileSync(join(RULES_DIR, 'exfiltration_rds_snapshot_export.toml'), 'utf8');
+const ELASTIC_PACK = join(__dirname, '../../../../shared/conformance/elastic-aws-kuery-rules');
+
+interface IndexEntry {
+  readonly file: string;
+  readonly rule_id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly group: string;
+}
+
+function packWith(files: Record<string, string>): string {
+  const directory = mkdtempSync(join(tmpdir(), 'rule-pack-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(directory, name), text);
+  return directory;
+}
+
+const thresholdText = seedText
+  .replace('type = "query"', 'type = "threshold"')
+  .replace('119c8877-8613-416d-a98a-96b6664ee73a', '00000000-0000-4000-8000-000000000001')
+  .replace('name = "AWS RDS Snapshot Export"', 'name = "Many exports"');
+
+describe('loadRulePack', () => {
+  it('runs supported rules and reports the others with their file, id, name and type', () => {
+    const pack = loadRulePack(packWith({ 'a.toml': seedText, 'b.toml': thresholdText }));
+    expect(pack.rules.map((rule) => rule.ruleId)).toEqual(['119c8877-8613-416d-a98a-96b6664ee73a']);
+    expect(pack.unsupported).toEqual([
+      { file: expect.stringMatching(/b\.toml$/), ruleId: '00000000-0000-4000-8000-000000000001', name: 'Many exports', type: 'threshold' },
+    ]);
+  });
+
+  it('still validates every other field of an unsupported rule, naming the file', () => {
+    const broken = thresholdText.replace('severity = "low"', 'severity = "urgent"');
+    const directory = packWith({ 'a.toml': seedText, 'broken.toml': broken });
+    expect(() => loadRulePack(directory)).toThrow(RuleFileError);
+    expect(() => loadRulePack(directory)).toThrow(/broken\.toml: rule\.severity: "urgent" is not one of/);
+  });
+
+  it('fails on a broken supported rule, naming the file', () => {
+    const directory = packWith({ 'a.toml': seedText, 'z.toml': 'this is = = not toml' });
+    expect(() => loadRulePack(directory)).toThrow(/z\.toml: invalid TOML at line 1/);
+  });
+
+  it('accepts an unsupported type whose query language is its own (eql) but not a query rule in eql', () => {
+    const eql = thresholdText.replace('type = "threshold"', 'type = "eql"').replace('language = "kuery"', 'language = "eql"');
+    expect(loadRulePack(packWith({ 'a.toml': seedText, 'e.toml': eql })).unsupported.map((rule) => rule.type)).toEqual(['eql']);
+    const queryInEql = seedText.replace('language = "kuery"', 'language = "eql"');
+    expect(() => loadRulePack(packWith({ 'q.toml': queryInEql }))).toThrow(/q\.toml: rule\.language: "eql" is not supported/);
+  });
+
+  it('rejects a rule_id used by a supported and an unsupported rule alike', () => {
+    const sameId = thresholdText.replace('00000000-0000-4000-8000-000000000001', '119c8877-8613-416d-a98a-96b6664ee73a');
+    expect(() => loadRulePack(packWith({ 'a.toml': seedText, 'b.toml': sameId }))).toThrow(/b\.toml: rule\.rule_id: .* is already used by .*a\.toml/);
+  });
+});
+
+describe('loadRuleDirectory (strict: every rule must run)', () => {
+  it('fails on an unsupported rule type, naming the file and the types it can run', () => {
+    const directory = packWith({ 'a.toml': seedText, 'b.toml': thresholdText });
+    expect(() => loadRuleDirectory(directory)).toThrow(/b\.toml: rule\.type: "threshold" rules are not supported; this engine runs: query/);
+  });
+});
+
+const describeElasticPack = existsSync(join(ELASTIC_PACK, 'index.json')) ? describe : describe.skip;
+
+describeElasticPack('the 139 production Elastic AWS rules', () => {
+  const index = (JSON.parse(readFileSync(join(ELASTIC_PACK, 'index.json'), 'utf8')) as IndexEntry[]).filter(
+    (entry) => entry.group === 'production',
+  );
+  const pack = loadRulePack(ELASTIC_PACK);
+
+  it('all load: 85 query rules run, 54 new_terms/threshold rules are reported, none fail', () => {
+    expect(index).toHaveLength(139);
+    expect(pack.rules).toHaveLength(85);
+    expect(pack.unsupported).toHaveLength(54);
+    expect(pack.rules.every((rule) => rule.type === 'query')).toBe(true);
+  });
+
+  it('reports each unsupported rule with the name and type index.json gives it', () => {
+    const expected = index
+      .filter((entry) => entry.type !== 'query')
+      .map((entry) => ({ file: entry.file, ruleId: entry.rule_id, name: entry.name, type: entry.type }))
+      .sort((a, b) => a.file.localeCompare(b.file));
+    const reported = pack.unsupported
+      .map((rule) => ({ ...rule, file: rule.file.split(/[\\/]/).pop() }))
+      .sort((a, b) => (a.file ?? '').localeCompare(b.file ?? ''));
+    expect(reported).toEqual(expected);
+    expect(new Set(reported.map((rule) => rule.type))).toEqual(new Set(['new_terms', 'threshold']));
+  });
+});

@@ -1,0 +1,26 @@
+import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DetectorStack } from '../../lib/detector-stack';
+
+export interface SynthesizedDetector {
+  readonly stack: Stack;
+  readonly template: Template;
+  /** The directory the function's code asset was bundled into: what `cdk deploy` uploads. */
+  readonly bundleDirectory: string;
+}
+
+/** Synthesizes the detector stack as `cdk synth` would; slow (it bundles the Lambda), so share the result. */
+export function synthesizeDetector(context: Record<string, string>): SynthesizedDetector {
+  const app = new App({ context });
+  const stack = new DetectorStack(app, 'Detector');
+  const assembly = app.synth();
+  const template = Template.fromStack(stack);
+  const functionCode = Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties.Code;
+  const assets = JSON.parse(readFileSync(join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8'));
+  const [, asset] = Object.entries<{ source: { path: string }; destinations: Record<string, { objectKey: string }> }>(assets.files).find(
+    ([, file]) => Object.values(file.destinations).some((destination) => destination.objectKey === functionCode.S3Key),
+  )!;
+  return { stack, template, bundleDirectory: join(assembly.directory, asset.source.path) };
+}
