@@ -1,0 +1,165 @@
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main';
+import { expectedDocuments, HARNESS_TIME, isExcluded, logLines } from '../../src/conformance/pipeline-comparison';
+import { normalizeCloudTrail } from '../../src/engine/ecs';
+import { compileEventPattern } from '../../src/engine/eventbridge';
+import { fieldsOf } from '../../src/engine/kql';
+import { compileRules, loadRulePack } from '../../src/engine/rules';
+import { matchesEventPattern } from '../support/eventbridge-matcher';
+
+/**
+ * Elastic's own documents against our pipeline, rule by rule: the 85 query rules of Elastic's AWS pack must raise,
+ * through `scan --rules`, exactly the alerts a query over the documents Elastic's ingest pipeline produced would
+ * raise; and each rule's EventBridge pattern must let through every conformance record its query matches.
+ */
+const CONFORMANCE = join(__dirname, '../../../shared/conformance');
+const RULES_DIR = join(CONFORMANCE, 'elastic-aws-kuery-rules');
+const PIPELINE_DIR = join(CONFORMANCE, 'elastic-cloudtrail-pipeline');
+const REAL_RDS_DIR = join(CONFORMANCE, 'real-rds-events');
+const present = existsSync(RULES_DIR) && existsSync(PIPELINE_DIR) && existsSync(REAL_RDS_DIR);
+
+const describeIfPresent = present ? describe : describe.skip;
+
+/** See docs/ecs-conformance.md, "Rules that read enrichment fields". */
+const ENVIRONMENT_DEPENDENT_RULES: string[] = [
+  'AWS AssumeRoleWithWebIdentity from Kubernetes SA and External ASN',
+  'AWS IAM Customer Managed Policy Version Created or Default Version Set',
+  'AWS IAM Inline Policy Added to a Group',
+  'AWS IAM Login Profile Created or Modified for an IAM User',
+  'AWS IAM Permissions Boundary Modified or Removed',
+];
+
+describeIfPresent("Elastic's AWS rules over Elastic's documents", () => {
+  const rules = present ? compileRules(loadRulePack(RULES_DIR).rules) : [];
+  const pairs = present ? readdirSync(PIPELINE_DIR).filter((name) => /^test-.*\.log$/.test(name)) : [];
+
+  /** Rules that read fields our pipeline does not produce (GeoIP/ASN, parsed user agent): documented limitations. */
+  const environmentDependent = new Set(
+    rules.filter((rule) => fieldsOf(rule.ast).some((field) => isExcluded(field))).map((rule) => rule.rule.ruleId),
+  );
+
+  /**
+   * The pipeline's output as Elasticsearch stores it: documents land in the `logs-aws.cloudtrail-*` data stream,
+   * whose mapping adds the constant fields `data_stream.*` and `event.dataset` the rules filter on.
+   */
+  function asIndexed(document: unknown): Record<string, any> {
+    const indexed = withoutEnvironmentFields(structuredClone(document) as Record<string, any>);
+    indexed.data_stream = { type: 'logs', dataset: 'aws.cloudtrail', namespace: 'default', ...indexed.data_stream };
+    indexed.event = { dataset: 'aws.cloudtrail', ...indexed.event };
+    return indexed;
+  }
+
+  /**
+   * GeoIP/ASN lookups and user-agent parsing are enrichments our pipeline does not do (docs/ecs-conformance.md):
+   * the expected documents are compared without them, so both sides hold the same information.
+   */
+  function withoutEnvironmentFields(document: Record<string, any>): Record<string, any> {
+    if (document.source) {
+      delete document.source.geo;
+      delete document.source.as;
+    }
+    if (document.user_agent) {
+      if (document.user_agent.original === undefined) delete document.user_agent;
+      else document.user_agent = { original: document.user_agent.original };
+    }
+    return document;
+  }
+
+  function alertKeysOverExpectedDocuments(): Set<string> {
+    const keys = new Set<string>();
+    for (const name of pairs) {
+      for (const stored of expectedDocuments(join(PIPELINE_DIR, `${name}-expected.json`))) {
+        const document = asIndexed(stored);
+        for (const rule of rules) {
+          if (!rule.matches(document)) continue;
+          keys.add(`${rule.rule.ruleId} ${document.event?.id}`);
+        }
+      }
+    }
+    return keys;
+  }
+
+  async function alertKeysFromScan(): Promise<Set<string>> {
+    const directory = mkdtempSync(join(tmpdir(), 'elastic-fixtures-'));
+    try {
+      // The fixtures are one record per line: JSON Lines under another name.
+      for (const name of pairs) copyFileSync(join(PIPELINE_DIR, name), join(directory, `${name}.jsonl`));
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      const chunks: Buffer[] = [];
+      stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stderr.resume();
+      await main(['scan', '--rules', RULES_DIR, directory], { stdout, stderr, cwd: process.cwd() });
+      const alerts = Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+      return new Set(alerts.map((alert) => `${alert.kibana.alert.rule.rule_id} ${alert.event.id}`));
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }
+
+  it('loads the 85 query rules', () => {
+    expect(rules).toHaveLength(85);
+    expect(pairs).toHaveLength(9);
+  });
+
+  it('scan --rules raises exactly the alerts a query over the expected documents raises', async () => {
+    const expected = alertKeysOverExpectedDocuments();
+    expect(expected.size).toBeGreaterThan(0); // the comparison must compare something
+    expect(await alertKeysFromScan()).toEqual(expected);
+  });
+
+  it('names the rules whose verdict in production also depends on GeoIP, ASN or parsed user-agent fields', () => {
+    const names = rules.filter((rule) => environmentDependent.has(rule.rule.ruleId)).map((rule) => rule.rule.name);
+    // Listed so that a new rule joining this set is a visible change (documented in docs/ecs-conformance.md).
+    expect(names.sort()).toEqual(ENVIRONMENT_DEPENDENT_RULES);
+    for (const rule of rules.filter((candidate) => environmentDependent.has(candidate.rule.ruleId))) {
+      expect(fieldsOf(rule.ast).some((field) => field.startsWith('source.as.') || field.startsWith('source.geo.') || field.startsWith('user_agent.'))).toBe(true);
+    }
+  });
+
+  it("lets every conformance record a rule's query matches through that rule's EventBridge pattern", () => {
+    const records: Record<string, any>[] = [];
+    for (const name of readdirSync(PIPELINE_DIR, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.log'))) {
+      for (const line of logLines(join(PIPELINE_DIR, name))) {
+        if (line.trim() === '') continue;
+        const record = JSON.parse(line);
+        if (record.eventSource !== undefined) records.push(record);
+      }
+    }
+    for (const name of readdirSync(REAL_RDS_DIR).filter((file) => file.endsWith('.json'))) {
+      const json = JSON.parse(readFileSync(join(REAL_RDS_DIR, name), 'utf8'));
+      records.push(json['detail-type'] === 'AWS API Call via CloudTrail' ? json.detail : json);
+    }
+    expect(records.length).toBeGreaterThan(40);
+
+    let queryMatches = 0;
+    for (const rule of rules) {
+      const { pattern } = compileEventPattern(rule.ast);
+      for (const record of records) {
+        const document = normalizeCloudTrail(record, { receivedAt: HARNESS_TIME });
+        if (!rule.matches(document)) continue;
+        queryMatches += 1;
+        const envelope = {
+          version: '0',
+          id: 'conformance',
+          'detail-type': record.eventType === 'AwsConsoleSignIn' ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail',
+          source: `aws.${String(record.eventSource).replace(/\.amazonaws\.com$/, '')}`,
+          account: record.recipientAccountId,
+          time: record.eventTime,
+          region: record.awsRegion,
+          resources: [],
+          detail: record,
+        };
+        expect({ rule: rule.rule.name, event: record.eventID, passes: matchesEventPattern(pattern, envelope) }).toEqual({
+          rule: rule.rule.name,
+          event: record.eventID,
+          passes: true,
+        });
+      }
+    }
+    expect(queryMatches).toBeGreaterThan(0);
+  });
+});
