@@ -3,8 +3,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { createDetector } from '../src/engine/detector';
-import { unwrapEventBridgeEvent } from '../src/engine/input/eventbridge-envelope';
-import { readHandlerConfig } from './config';
+import { InvalidEventError, unwrapEventBridgeEvent } from '../src/engine/input/eventbridge-envelope';
+import { readDetectorConfig, readHandlerConfig } from './config';
 import { deliverAlert, type AlertDelivery } from './delivery/deliver-alert';
 import { loadRulePack } from './load-rule-pack';
 import { createLogger } from './log';
@@ -16,6 +16,9 @@ import { createLogger } from './log';
  * Environment:
  * - ALERT_TOPIC_ARN, ALERT_ARCHIVE_BUCKET (required), ALERT_ARCHIVE_PREFIX (default `alerts/`)
  * - DETECTOR_RULES_PATH (default: `rules.json` bundled next to this file)
+ * - DETECTOR_CONFIG_PATH (default: `detector-config.json` next to this file, optional): account display names
+ * - ALERT_CLAIM_LEASE_SECONDS (default 300): how long a delivery claim blocks other deliveries of the same alert;
+ *   must exceed the function timeout (docs/delivery.md)
  * - AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL_S3 (optional, read by the SDK itself): local endpoints
  *   for tests. Give S3 an IP-literal URL (http://127.0.0.1:PORT): the SDK's S3 endpoint rules then
  *   address buckets path-style on their own, so there is no test-only "force path style" switch here.
@@ -24,18 +27,26 @@ import { createLogger } from './log';
 // Cold start, once per container: a bad configuration or rule pack fails here, loudly, before any event.
 const config = readHandlerConfig(process.env, path.join(__dirname, 'rules.json'));
 const detector = createDetector(loadRulePack(config.rulesPath));
+// Optional deployment settings bundled next to rules.json (account display names); DETECTOR_CONFIG_PATH for tests.
+const { accountNames } = readDetectorConfig(process.env.DETECTOR_CONFIG_PATH?.trim() || path.join(__dirname, 'detector-config.json'));
 const delivery: AlertDelivery = {
   sns: new SNSClient({}),
   topicArn: config.alertTopicArn,
   archive: { client: new S3Client({}), bucket: config.archiveBucket, prefix: config.archivePrefix },
+  claimLeaseMs: config.claimLeaseSeconds * 1000,
+  accountNames,
 };
 createLogger().info('detector initialised', {
   rulesPath: config.rulesPath,
   ruleIds: detector.rules.map((compiled) => compiled.rule.ruleId),
+  claimLeaseSeconds: config.claimLeaseSeconds,
 });
 
 export interface InvocationSummary {
+  /** Rules the event matched. */
   readonly alerts: number;
+  /** Of those, alerts an earlier delivery of the same event had already published (nothing sent again). */
+  readonly duplicates: number;
 }
 
 export async function handler(
@@ -46,23 +57,45 @@ export async function handler(
   let log = createLogger({ awsRequestId: context.awsRequestId, envelopeId });
   try {
     const { record, envelope } = unwrapEventBridgeEvent(event);
-    log = log.child({ eventId: stringField(record, 'eventID'), eventName: stringField(record, 'eventName') });
+    log = log.child({ eventId: logField(record.eventID), eventName: logField(record.eventName) });
+    checkRecord(record, envelopeId);
 
     const detections = detector.detect(record, { receivedAt: new Date(), envelope });
-    // One at a time: a failure stops before later alerts, and the retry redoes them all.
+    // One at a time: a failure stops before later alerts, and the retry redoes them all (those already
+    // published are recognised by their archive objects and suppressed).
+    let duplicates = 0;
     for (const detection of detections) {
-      await deliverAlert(detection, delivery, log);
+      const delivered = await deliverAlert(detection, delivery, log, context.awsRequestId);
+      if (delivered.outcome === 'duplicate') duplicates += 1;
     }
 
-    log.info('event processed', { alerts: detections.length });
-    return { alerts: detections.length };
+    log.info('event processed', { alerts: detections.length, duplicates });
+    return { alerts: detections.length, duplicates };
   } catch (error) {
     log.error('event processing failed', { error });
     throw error;
   }
 }
 
-function stringField(record: Readonly<Record<string, unknown>>, name: string): string | undefined {
-  const value = record[name];
-  return typeof value === 'string' ? value : undefined;
+/**
+ * The fields the detector itself relies on: eventSource and eventName select the rules, eventID names the archive
+ * object that makes delivery exactly-once. A record without them (or with other types) is not a CloudTrail record;
+ * it is rejected loudly rather than evaluated, or alerted on under a made-up id.
+ */
+function checkRecord(record: Readonly<Record<string, unknown>>, envelopeId: string | undefined): void {
+  const problems = (['eventID', 'eventSource', 'eventName'] as const).flatMap((name) => {
+    const value = record[name];
+    if (typeof value === 'string' && value !== '') return [];
+    return [`${name} must be a non-empty string, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : value === '' ? 'an empty string' : typeof value}`];
+  });
+  if (problems.length > 0) {
+    throw new InvalidEventError(`EventBridge event ${envelopeId ?? '(without id)'} holds a malformed CloudTrail record: ${problems.join('; ')}`, envelopeId);
+  }
+}
+
+/** A record value for the log line: strings as they are (the logger escapes them), numbers/booleans as text, capped. */
+function logField(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}...` : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
 }

@@ -29,6 +29,17 @@ export const UNSUPPORTED_RULE_WARNING_ID = 'cloudtrail-stream-detector:unsupport
  * Rules of unsupported types are left out of the pack and named in a warning on `scope`, never silently dropped.
  */
 export function writeRulePackFile(scope: Construct, rulesDirectory: string): RulePackFile {
+  const { definitions, rules, unsupported } = loadDeployableRules(scope, rulesDirectory);
+  const path = join(mkdtempSync(join(tmpdir(), 'detector-rules-')), 'rules.json');
+  writeFileSync(path, rulePackToJson(definitions));
+  return { path, rules, unsupported };
+}
+
+/**
+ * The validation and compilation half of writeRulePackFile, without a file: what the organization forwarder
+ * (which has no function) needs to build the very same EventBridge patterns as the detector.
+ */
+export function loadDeployableRules(scope: Construct, rulesDirectory: string) {
   const { rules: definitions, unsupported } = loadRulePack(rulesDirectory);
   for (const rule of unsupported) {
     Annotations.of(scope).addWarningV2(
@@ -40,8 +51,6 @@ export function writeRulePackFile(scope: Construct, rulesDirectory: string): Rul
     // The function refuses an empty pack at cold start; fail the synth instead.
     throw new RuleFileError(rulesDirectory, [{ field: '', problem: 'none of the rules in this directory can run' }]);
   }
-  const rules = compileRules(definitions);
-  const path = join(mkdtempSync(join(tmpdir(), 'detector-rules-')), 'rules.json');
-  writeFileSync(path, rulePackToJson(definitions));
-  return { path, rules, unsupported };
+  const rules: readonly CompiledRule[] = compileRules(definitions);
+  return { definitions, rules, unsupported };
 }

@@ -1,14 +1,26 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { buildAlertNotification, genericSubject } from '../../src/engine/alerts';
+import { type AccountNames, buildAlertNotification, genericSubject } from '../../src/engine/alerts';
 import type { Detection } from '../../src/engine/detector';
 import type { Logger } from '../log';
-import { archiveAlert, type AlertArchive } from './archive-alert';
+import {
+  alertArchiveKey,
+  ARCHIVE_FORMAT,
+  conditionalPut,
+  readArchiveObject,
+  type AlertArchive,
+  type ArchivedAlert,
+} from './archive-alert';
 import { publishAlert } from './publish-alert';
 
 export interface AlertDelivery {
   readonly sns: SNSClient;
   readonly topicArn: string;
   readonly archive: AlertArchive;
+  /** How long another invocation's `claimed` object is respected before it is taken over. */
+  readonly claimLeaseMs: number;
+  readonly now?: () => Date;
+  /** Display names of accounts for the subject and e-mail (organization deployments; detector-config.json). */
+  readonly accountNames?: AccountNames;
 }
 
 export interface DeliveredAlert {
@@ -16,45 +28,179 @@ export interface DeliveredAlert {
   readonly eventId: string;
   readonly archiveKey: string;
   readonly snsMessageId: string | undefined;
+  /** `duplicate`: an earlier delivery of the same event already published this alert; nothing was sent. */
+  readonly outcome: 'published' | 'duplicate';
 }
 
 /**
- * Archives, then publishes, one alert. Errors propagate: the invocation fails and Lambda retries it.
- *
- * Why archive first: the put is idempotent (deterministic key), the publish is not.
- * - Archive fails: nothing was sent; the retry starts clean.
- * - Publish fails after the archive: the retry overwrites the same object, then publishes once.
- * Publishing first would turn "archive failed" into a duplicate notification on every retry, and
- * would let a notification exist that the archive never recorded. The remaining duplicate (publish
- * succeeded but the invocation still failed) is what the planned S3 conditional-write marker removes.
+ * Another invocation holds a fresh claim on this alert: it is publishing it right now (or died doing so less than a
+ * lease ago). Failing is the safe answer: Lambda retries the event later, by which time the alert is either
+ * `published` (the retry suppresses it) or the claim is stale (the retry takes it over and publishes).
  */
-export async function deliverAlert(detection: Detection, delivery: AlertDelivery, log: Logger): Promise<DeliveredAlert> {
+export class AlertDeliveryInProgressError extends Error {
+  override readonly name = 'AlertDeliveryInProgressError';
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly archiveKey: string,
+    readonly heldBy: string,
+    readonly claimedAt: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_CLAIM_ROUNDS = 5;
+
+/**
+ * Delivers one alert exactly once per (rule, CloudTrail event id), using the archive object as a lock:
+ *
+ * 1. Claim: create the object with `If-None-Match: *` in state `claimed` (alert inside, our request id, time).
+ *    Only one delivery of the event can create it; everyone else gets 412 and reads what is there.
+ * 2. Publish to SNS.
+ * 3. Record: replace the object with `If-Match: <etag of our claim>` in state `published` (+ SNS MessageId).
+ *
+ * A delivery that finds the object instead:
+ * - `published`: does nothing ("duplicate suppressed").
+ * - `claimed` by another invocation less than a lease ago: throws `AlertDeliveryInProgressError` (Lambda retries).
+ * - `claimed` by this same request id (Lambda keeps it across its retries: our own earlier, failed attempt),
+ *   `claimed` longer ago than the lease (the holder died), `publish_failed`, or an object it does not recognise
+ *   (e.g. a raw alert archived by an older version, which archived before publishing): takes it over with
+ *   `If-Match: <etag it read>`, so that of several takers exactly one wins, then publishes.
+ *
+ * Residual window (docs/delivery.md): if SNS accepted the publish but the invocation could not record `published`
+ * (S3 failing after the SDK's retries, or the function timing out between the two calls), the object stays
+ * `claimed` and the invocation fails; its retry takes the claim over and publishes again. That is at most one
+ * duplicate notification per such failure, never a lost alert. SNS has no idempotency key for standard topics,
+ * so a publish and an S3 write cannot be made atomic; this protocol only narrows the window to that gap.
+ */
+export async function deliverAlert(
+  detection: Detection,
+  delivery: AlertDelivery,
+  log: Logger,
+  requestId: string,
+): Promise<DeliveredAlert> {
   const { alert, rule } = detection;
   const ruleId = rule.rule.ruleId;
   const eventId = alertEventId(alert, ruleId);
-  const notification = buildAlertNotification(alert, rule.rule);
+  const archiveKey = alertArchiveKey(delivery.archive.prefix, ruleId, eventId);
+  const now = delivery.now ?? (() => new Date());
+  const fields = { ruleId, eventId, archiveBucket: delivery.archive.bucket, archiveKey };
 
-  const archiveKey = await archiveAlert(delivery.archive, alert, ruleId, eventId);
-  const { messageId: snsMessageId, subjectReplaced } = await publishAlert(
-    delivery.sns,
-    delivery.topicArn,
-    notification,
-    genericSubject(rule.rule),
-  );
+  const claimedAt = now().toISOString();
+  const claim: ArchivedAlert = { format: ARCHIVE_FORMAT, state: 'claimed', ruleId, eventId, requestId, claimedAt, alert };
 
+  let claimEtag: string | undefined;
+  let record = claim;
+  for (let round = 0; round < MAX_CLAIM_ROUNDS && claimEtag === undefined; round++) {
+    const created = await conditionalPut(delivery.archive, archiveKey, claim, { ifNoneMatch: '*' });
+    if (created.written) {
+      claimEtag = created.etag;
+      break;
+    }
+    const existing = await readArchiveObject(delivery.archive, archiveKey);
+    if (existing === undefined) continue; // Deleted in between: try to create it again.
+    const previous = existing.archived;
+
+    if (previous?.state === 'published') {
+      log.info('duplicate suppressed', { ...fields, snsMessageId: previous.snsMessageId, publishedBy: previous.requestId, publishedAt: previous.publishedAt });
+      return { ruleId, eventId, archiveKey, snsMessageId: previous.snsMessageId, outcome: 'duplicate' };
+    }
+    if (previous?.state === 'claimed' && previous.requestId !== requestId) {
+      const claimedMs = Date.parse(previous.claimedAt);
+      const leaseEnds = claimedMs + delivery.claimLeaseMs;
+      if (Number.isFinite(claimedMs) && now().getTime() < leaseEnds) {
+        throw new AlertDeliveryInProgressError(
+          `Alert of rule ${ruleId} for event ${eventId} is being delivered by invocation ${previous.requestId} ` +
+            `(claimed ${previous.claimedAt}, lease until ${new Date(leaseEnds).toISOString()}); ` +
+            `failing so that Lambda retries this event after that delivery has finished or its lease has run out`,
+          archiveKey,
+          previous.requestId,
+          previous.claimedAt,
+        );
+      }
+    }
+
+    const tookOver = previous
+      ? { state: previous.state, requestId: previous.requestId, claimedAt: previous.claimedAt }
+      : { state: 'unrecognised' };
+    const takeover: ArchivedAlert = { ...claim, claimedAt: now().toISOString(), tookOver };
+    const replaced = await conditionalPut(delivery.archive, archiveKey, takeover, { ifMatch: existing.etag });
+    if (replaced.written) {
+      log.warn('took over the delivery claim', {
+        ...fields,
+        previousState: tookOver.state,
+        previousRequestId: previous?.requestId,
+        previousClaimedAt: previous?.claimedAt,
+        ...(existing.unrecognised ? { unrecognised: existing.unrecognised } : {}),
+      });
+      claimEtag = replaced.etag;
+      record = takeover;
+    }
+    // Otherwise another delivery changed the object since we read it: look again.
+  }
+  if (claimEtag === undefined) {
+    throw new Error(`Could not claim the alert of rule ${ruleId} for event ${eventId} at ${archiveKey} after ${MAX_CLAIM_ROUNDS} rounds of contention; Lambda will retry`);
+  }
+
+  const notification = buildAlertNotification(alert, rule.rule, { accountNames: delivery.accountNames });
+  let published;
+  try {
+    published = await publishAlert(delivery.sns, delivery.topicArn, notification, genericSubject(rule.rule));
+  } catch (error) {
+    await releaseClaim(delivery, archiveKey, record, claimEtag, now, error, log, fields);
+    throw error;
+  }
+  const { messageId: snsMessageId, subjectReplaced } = published;
   if (subjectReplaced) {
     log.warn('SNS rejected the alert subject; published with the generic subject', { ruleId, eventId, subject: notification.subject });
   }
-  log.info('alert published', {
-    ruleId,
-    ruleName: rule.rule.name,
-    severity: notification.attributes.severity,
-    eventId,
-    archiveBucket: delivery.archive.bucket,
-    archiveKey,
-    snsMessageId,
-  });
-  return { ruleId, eventId, archiveKey, snsMessageId };
+
+  const done: ArchivedAlert = { ...record, state: 'published', publishedAt: now().toISOString(), snsMessageId };
+  let marked;
+  try {
+    marked = await conditionalPut(delivery.archive, archiveKey, done, { ifMatch: claimEtag });
+  } catch (error) {
+    // The residual window: SNS has the alert, the archive still says `claimed`. Failing makes Lambda retry, and the
+    // retry (same request id) takes the claim over and publishes once more: one duplicate, nothing lost.
+    log.error('alert published but the archive could not record it; the retry may publish it once more', { ...fields, snsMessageId, error });
+    throw error;
+  }
+  if (!marked.written) {
+    // Our claim was taken over (we outlived the lease): the taker publishes and records; retrying cannot help.
+    log.warn('alert published but the claim was taken over meanwhile; the taker records the delivery', { ...fields, snsMessageId, reason: marked.reason });
+  }
+
+  log.info('alert published', { ...fields, ruleName: rule.rule.name, severity: notification.attributes.severity, snsMessageId });
+  return { ruleId, eventId, archiveKey, snsMessageId, outcome: 'published' };
+}
+
+/**
+ * After a failed publish, marks the claim `publish_failed` so that the next delivery of the event (Lambda's retry or
+ * a redelivery under another request id) takes it over at once instead of waiting out the lease. Best effort: if
+ * this write fails too, the claim simply expires.
+ */
+async function releaseClaim(
+  delivery: AlertDelivery,
+  key: string,
+  record: ArchivedAlert,
+  etag: string,
+  now: () => Date,
+  cause: unknown,
+  log: Logger,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  const failed: ArchivedAlert = {
+    ...record,
+    state: 'publish_failed',
+    failedAt: now().toISOString(),
+    failure: cause instanceof Error ? `${cause.name}: ${cause.message}`.slice(0, 1000) : String(cause).slice(0, 1000),
+  };
+  try {
+    await conditionalPut(delivery.archive, key, failed, { ifMatch: etag });
+  } catch (error) {
+    log.warn('could not release the delivery claim after the failed publish; it expires after the lease', { ...fields, error });
+  }
 }
 
 /** The CloudTrail event id the alert was raised for (`event.id`): names the archived object. */
@@ -62,7 +208,7 @@ function alertEventId(alert: Detection['alert'], ruleId: string): string {
   const event = alert.event;
   const id = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
   if (typeof id !== 'string' || id === '') {
-    // Without it the archive key is not deterministic and retries would scatter copies.
+    // Without it the archive key is not deterministic and duplicates could not be recognised.
     throw new Error(`Alert of rule ${ruleId} has no event.id: cannot archive it under a stable key`);
   }
   return id;

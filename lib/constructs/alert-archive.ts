@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledge } from '../posture';
 
 export interface AlertArchiveProps {
   readonly key: kms.IKey;
@@ -17,10 +18,38 @@ export const ALERT_ARCHIVE_PREFIX = 'alerts/';
  */
 export class AlertArchive extends Construct {
   readonly bucket: s3.Bucket;
+  /** Receives the archive's S3 server access logs (who read or wrote which alert, from where). */
+  readonly accessLogsBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: AlertArchiveProps) {
     super(scope, id);
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      // S3 server access logging delivers only to buckets with SSE-S3 (not SSE-KMS) default encryption.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(400),
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+    acknowledge(
+      this.accessLogsBucket.node.defaultChild as s3.CfnBucket,
+      'AwsSolutions-S1',
+      'This bucket is the access-log target of the alert archive; logging it too would need a further log bucket, ' +
+        'and so on. S3 writes to it through the logging service principal only (bucket policy), it is SSL-only, ' +
+        'versioned and private, and it holds no alert content.',
+    );
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'alert-archive/',
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.key,
       bucketKeyEnabled: true,

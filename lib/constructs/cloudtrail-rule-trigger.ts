@@ -1,6 +1,8 @@
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { compileEventPattern, type EventPattern } from '../../src/engine/eventbridge';
 import {
@@ -15,7 +17,19 @@ import type { CompiledRule } from '../../src/engine/rules';
 export interface CloudTrailRuleTriggerProps {
   readonly rules: readonly CompiledRule[];
   readonly target: lambda.IFunction;
+  /** The bus the rules listen on: the default bus, or the central bus in organization mode. */
+  readonly eventBus?: events.IEventBus;
+  /** Where EventBridge puts events it could not deliver to the function (its key must allow events.amazonaws.com). */
+  readonly deadLetterQueue: sqs.IQueue;
 }
+
+/**
+ * EventBridge's retry policy for handing an event to the function (the maxima: 24 h, 185 attempts). Delivery to Lambda
+ * is an asynchronous invoke, so this covers only failures to *invoke* (throttled Invoke API, service errors); events
+ * failing for good (missing permission, deleted function) or beyond this go to the dead-letter queue.
+ */
+export const TARGET_MAX_EVENT_AGE = Duration.hours(24);
+export const TARGET_RETRY_ATTEMPTS = 185;
 
 /**
  * EventBridge rules on the default bus that send the detector function every CloudTrail event one of the detection
@@ -31,26 +45,50 @@ export class CloudTrailRuleTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudTrailRuleTriggerProps) {
     super(scope, id);
-    this.groups = groupPatterns(
-      props.rules.map((compiled) => ({
-        ruleId: compiled.rule.ruleId,
-        name: compiled.rule.name,
-        pattern: compileEventPattern(compiled.ast).pattern,
-      })),
-    );
-    checkQuotas(this.groups);
-    const countByService = new Map<string, number>();
-    for (const group of this.groups) {
-      const index = (countByService.get(group.service) ?? 0) + 1;
-      countByService.set(group.service, index);
-      const eventRule = new events.Rule(this, constructId(group, index), {
+    this.groups = cloudTrailPatternGroups(props.rules);
+    for (const { group, id: ruleId } of ruleConstructIds(this.groups)) {
+      const eventRule = new events.Rule(this, ruleId, {
         description: group.description,
         eventPattern: toCdkEventPattern(group.pattern),
+        eventBus: props.eventBus,
       });
-      eventRule.addTarget(new targets.LambdaFunction(props.target));
+      eventRule.addTarget(
+        new targets.LambdaFunction(props.target, {
+          deadLetterQueue: props.deadLetterQueue,
+          maxEventAge: TARGET_MAX_EVENT_AGE,
+          retryAttempts: TARGET_RETRY_ATTEMPTS,
+        }),
+      );
       this.eventRules.push(eventRule);
     }
   }
+}
+
+/**
+ * The EventBridge pattern groups for a rule pack: each rule's KQL compiled to a pattern, grouped per AWS service
+ * and combined with `$or` (src/engine/eventbridge/group-patterns.ts); fails if a quota would be exceeded. Shared by
+ * the detector's triggers and the organization forwarder, so both select exactly the same events.
+ */
+export function cloudTrailPatternGroups(rules: readonly CompiledRule[]): readonly PatternGroup[] {
+  const groups = groupPatterns(
+    rules.map((compiled) => ({
+      ruleId: compiled.rule.ruleId,
+      name: compiled.rule.name,
+      pattern: compileEventPattern(compiled.ast).pattern,
+    })),
+  );
+  checkQuotas(groups);
+  return groups;
+}
+
+/** Each group with its construct id (`Service-aws.rds`, `Service-aws.iam-2`, …), stable for a given pack. */
+export function ruleConstructIds(groups: readonly PatternGroup[]): Array<{ group: PatternGroup; id: string }> {
+  const countByService = new Map<string, number>();
+  return groups.map((group) => {
+    const index = (countByService.get(group.service) ?? 0) + 1;
+    countByService.set(group.service, index);
+    return { group, id: constructId(group, index) };
+  });
 }
 
 const TARGETS_PER_RULE = 1;
@@ -84,7 +122,7 @@ function constructId(group: PatternGroup, index: number): string {
  * CDK's EventPattern spells `detail-type` as `detailType` and passes every other key (`$or` included) through
  * unchanged into the template.
  */
-function toCdkEventPattern(pattern: EventPattern): events.EventPattern {
+export function toCdkEventPattern(pattern: EventPattern): events.EventPattern {
   const { 'detail-type': detailType, ...rest } = pattern;
   return { ...rest, ...(detailType ? { detailType } : {}) } as events.EventPattern;
 }

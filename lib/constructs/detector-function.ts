@@ -5,7 +5,12 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
+import { acknowledge } from '../posture';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAMBDA_BUNDLE_OPTIONS, LAMBDA_NODE_TARGET } from '../lambda-bundle-options';
 import { DetectorRole } from './detector-role';
@@ -17,7 +22,31 @@ export interface DetectorFunctionProps {
   readonly key: kms.IKey;
   /** The rule pack written at synth time; copied into the bundle as `rules.json`. */
   readonly rulePackPath: string;
+  /** Asynchronous on-failure destination: events that failed after Lambda's retries or aged out (throttling). */
+  readonly failureQueue: sqs.IQueue;
+  readonly failureKey: kms.IKey;
+  /** Reserved concurrency; `undefined` leaves the function on the account's unreserved pool. */
+  readonly reservedConcurrency?: number;
+  /** Display names of accounts for alerts; packaged as `detector-config.json` next to `rules.json` when not empty. */
+  readonly accountNames?: Readonly<Record<string, string>>;
 }
+
+/** Lambda's retries of a failed asynchronous invocation (the maximum). */
+export const ASYNC_RETRY_ATTEMPTS = 2;
+/**
+ * How long Lambda keeps retrying an event (the maximum): a throttled event is retried, with backoff, until then, so
+ * a burst beyond the reserved concurrency delays alerts instead of dropping them; past it the event goes to the
+ * on-failure queue.
+ */
+export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
+/**
+ * Default reserved concurrency. EventBridge patterns pre-filter to the few calls the rules watch, each handled in
+ * milliseconds, so 10 concurrent executions are far above need; the cap bounds what a flood of matching calls can
+ * cost (SNS mails, S3 writes) and keeps the detector from starving other functions — and reserving it guarantees the
+ * detector capacity when others spike. Override with `-c reservedConcurrency=N`, or `none` for accounts whose
+ * concurrency quota is too small to reserve from (Lambda keeps 100 unreserved).
+ */
+export const DEFAULT_RESERVED_CONCURRENCY = 10;
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
 
@@ -38,6 +67,7 @@ export class DetectorFunction extends Construct {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const configPath = writeDetectorConfig(props.accountNames ?? {});
     const { role } = new DetectorRole(this, 'Role', { ...props, logGroup: this.logGroup });
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -52,9 +82,14 @@ export class DetectorFunction extends Construct {
       memorySize: 256,
       // Normalizing and matching take milliseconds; the budget is for SNS/S3 calls and their SDK retries.
       timeout: Duration.seconds(30),
-      role,
+      // Every permission is in DetectorRole; CDK's grants (e.g. for the on-failure destination, which would add
+      // kms:ReEncrypt* and kms:GenerateDataKey*) must not add a second, wider policy.
+      role: role.withoutPolicyUpdates(),
       logGroup: this.logGroup,
-      retryAttempts: 2,
+      retryAttempts: ASYNC_RETRY_ATTEMPTS,
+      maxEventAge: ASYNC_MAX_EVENT_AGE,
+      onFailure: new destinations.SqsDestination(props.failureQueue),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         ALERT_TOPIC_ARN: props.topic.topicArn,
         ALERT_ARCHIVE_BUCKET: props.bucket.bucketName,
@@ -73,11 +108,39 @@ export class DetectorFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => [`cp ${shellQuote(props.rulePackPath)} ${shellQuote(join(outputDir, 'rules.json'))}`],
+          afterBundling: (_inputDir, outputDir) => [
+            `cp ${shellQuote(props.rulePackPath)} ${shellQuote(join(outputDir, 'rules.json'))}`,
+            ...(configPath ? [`cp ${shellQuote(configPath)} ${shellQuote(join(outputDir, DETECTOR_CONFIG_FILE))}`] : []),
+          ],
         },
       },
     });
+    const cfnFunction = this.function.node.defaultChild as lambda.CfnFunction;
+    acknowledge(
+      cfnFunction,
+      'Serverless-LambdaDLQ',
+      'Failed asynchronous invocations go to an on-failure destination (EventInvokeConfig, encrypted SQS queue, ' +
+        'alarmed) instead of a function DLQ: the destination record carries the error, the retry count and the ' +
+        'reason (RetriesExhausted / EventAgeExceeded) besides the event. Configuring both would write every failure twice.',
+    );
+    acknowledge(
+      cfnFunction,
+      'Serverless-LambdaTracing',
+      'X-Ray active tracing is off on purpose: it needs xray:PutTraceSegments/PutTelemetryRecords on Resource "*" ' +
+        'and the function makes at most two downstream calls (SNS, S3) whose failures are already logged, counted ' +
+        '(Errors alarm) and captured in the on-failure queue.',
+    );
   }
+}
+
+/** Read by the function at cold start (lambda/config.ts); absent when there is nothing to configure. */
+export const DETECTOR_CONFIG_FILE = 'detector-config.json';
+
+function writeDetectorConfig(accountNames: Readonly<Record<string, string>>): string | undefined {
+  if (Object.keys(accountNames).length === 0) return undefined;
+  const path = join(mkdtempSync(join(tmpdir(), 'detector-config-')), DETECTOR_CONFIG_FILE);
+  writeFileSync(path, `${JSON.stringify({ accountNames }, Object.keys(accountNames).sort().concat('accountNames'), 2)}\n`);
+  return path;
 }
 
 function shellQuote(path: string): string {

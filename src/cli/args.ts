@@ -1,7 +1,28 @@
+import { isValidDate } from './s3/cloudtrail-key-layout';
+
+/** `scan [options] PATH...`: PATH is a file, a directory or an s3://bucket/prefix location. */
+export interface ScanArguments {
+  readonly command: 'scan';
+  readonly rulesDirectory?: string;
+  readonly paths: readonly string[];
+  /** Key filters for s3:// locations, dates YYYY-MM-DD (UTC, inclusive). */
+  readonly since?: string;
+  readonly until?: string;
+  readonly accounts?: readonly string[];
+  readonly regions?: readonly string[];
+  /** S3 objects read at once (default 8). */
+  readonly concurrency?: number;
+  /** No progress line on stderr. */
+  readonly quiet?: boolean;
+  readonly format?: 'json' | 'table';
+  /** Write alerts to this file instead of stdout. */
+  readonly output?: string;
+}
+
 /** What the command line asked for, before anything is touched on disk. */
 export type ParsedArguments =
   | { readonly command: 'help' }
-  | { readonly command: 'scan'; readonly rulesDirectory?: string; readonly paths: readonly string[] }
+  | ScanArguments
   | { readonly command: 'usage-error'; readonly message: string };
 
 const HELP_FLAGS = new Set(['-h', '--help']);
@@ -14,9 +35,13 @@ export function parseArguments(argv: readonly string[]): ParsedArguments {
   return parseScanArguments(rest);
 }
 
+const VALUE_OPTIONS = ['--rules', '--since', '--until', '--accounts', '--regions', '--concurrency', '--format', '--output'] as const;
+type ValueOption = (typeof VALUE_OPTIONS)[number];
+
 function parseScanArguments(args: readonly string[]): ParsedArguments {
   const paths: string[] = [];
-  let rulesDirectory: string | undefined;
+  const values = new Map<ValueOption, string>();
+  let quiet = false;
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] as string;
     if (arg === '--') {
@@ -24,14 +49,19 @@ function parseScanArguments(args: readonly string[]): ParsedArguments {
       break;
     }
     if (HELP_FLAGS.has(arg)) return { command: 'help' };
-    if (arg === '--rules' || arg.startsWith('--rules=')) {
-      if (rulesDirectory !== undefined) return usageError('--rules given more than once');
-      const inline = arg.startsWith('--rules=') ? arg.slice('--rules='.length) : undefined;
+    if (arg === '--quiet' || arg === '-q') {
+      quiet = true;
+      continue;
+    }
+    const option = VALUE_OPTIONS.find((name) => arg === name || arg.startsWith(`${name}=`));
+    if (option !== undefined) {
+      if (values.has(option)) return usageError(`${option} given more than once`);
+      const inline = arg.startsWith(`${option}=`) ? arg.slice(option.length + 1) : undefined;
       const value = inline ?? args[index + 1];
       if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) {
-        return usageError('--rules needs a directory');
+        return usageError(`${option} needs ${VALUE_NAMES[option]}`);
       }
-      rulesDirectory = value;
+      values.set(option, value);
       if (inline === undefined) index += 1;
       continue;
     }
@@ -40,7 +70,63 @@ function parseScanArguments(args: readonly string[]): ParsedArguments {
     paths.push(arg);
   }
   if (paths.length === 0) return usageError('scan needs at least one PATH');
-  return rulesDirectory === undefined ? { command: 'scan', paths } : { command: 'scan', rulesDirectory, paths };
+  const options: { -readonly [K in keyof ScanArguments]: ScanArguments[K] } = { command: 'scan', paths };
+  const rulesDirectory = values.get('--rules');
+  if (rulesDirectory !== undefined) options.rulesDirectory = rulesDirectory;
+  for (const name of ['--since', '--until'] as const) {
+    const date = values.get(name);
+    if (date === undefined) continue;
+    if (!isValidDate(date)) return usageError(`${name} needs a date YYYY-MM-DD, not '${date}'`);
+    options[name === '--since' ? 'since' : 'until'] = date;
+  }
+  if (options.since !== undefined && options.until !== undefined && options.since > options.until) {
+    return usageError(`--since ${options.since} is after --until ${options.until}`);
+  }
+  const accounts = values.get('--accounts');
+  if (accounts !== undefined) {
+    const list = splitList(accounts);
+    const bad = list.find((account) => !/^\d{12}$/.test(account));
+    if (bad !== undefined || list.length === 0) return usageError(`--accounts needs 12-digit account ids separated by commas, not '${bad ?? accounts}'`);
+    options.accounts = list;
+  }
+  const regions = values.get('--regions');
+  if (regions !== undefined) {
+    const list = splitList(regions);
+    const bad = list.find((region) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region));
+    if (bad !== undefined || list.length === 0) return usageError(`--regions needs region names separated by commas, not '${bad ?? regions}'`);
+    options.regions = list;
+  }
+  const concurrency = values.get('--concurrency');
+  if (concurrency !== undefined) {
+    if (!/^\d+$/.test(concurrency) || Number(concurrency) < 1 || Number(concurrency) > 64) {
+      return usageError(`--concurrency needs a whole number from 1 to 64, not '${concurrency}'`);
+    }
+    options.concurrency = Number(concurrency);
+  }
+  const format = values.get('--format');
+  if (format !== undefined) {
+    if (format !== 'json' && format !== 'table') return usageError(`--format needs 'json' or 'table', not '${format}'`);
+    options.format = format;
+  }
+  const output = values.get('--output');
+  if (output !== undefined) options.output = output;
+  if (quiet) options.quiet = true;
+  return options;
+}
+
+const VALUE_NAMES: Record<ValueOption, string> = {
+  '--rules': 'a directory',
+  '--since': 'a date YYYY-MM-DD',
+  '--until': 'a date YYYY-MM-DD',
+  '--accounts': 'account ids, comma-separated',
+  '--regions': 'region names, comma-separated',
+  '--concurrency': 'a number',
+  '--format': "'json' or 'table'",
+  '--output': 'a file',
+};
+
+function splitList(text: string): string[] {
+  return [...new Set(text.split(',').map((item) => item.trim()).filter((item) => item !== ''))];
 }
 
 function usageError(message: string): ParsedArguments {

@@ -1,6 +1,8 @@
+import { runAthena } from '../athena/athena-command';
 import { parseArguments } from './args';
 import type { CliIo } from './cli-io';
 import { runScan } from './scan-command';
+import { runRedrive } from './redrive/redrive-command';
 import { HELP_TEXT, PROGRAM_NAME, USAGE } from './usage';
 
 export type { CliIo } from './cli-io';
@@ -11,6 +13,8 @@ export type { CliIo } from './cli-io';
  */
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
   const { stdout = process.stdout, stderr = process.stderr, cwd = process.cwd() } = io;
+  if (argv[0] === 'redrive') return runRedrive(argv.slice(1), { stdout, stderr, cwd });
+  if (argv[0] === 'athena') return runAthena(argv.slice(1), { stdout, stderr, cwd });
   const parsed = parseArguments(argv);
   switch (parsed.command) {
     case 'help':

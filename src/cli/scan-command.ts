@@ -1,15 +1,23 @@
-import { readFile } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createDetector, type Detection, type Detector } from '../engine/detector';
 import { readRecords, type InputError, type RecordItem } from '../engine/input';
 import { compileRules, loadRulePack, RuleFileError, type CompiledRule } from '../engine/rules';
+import type { EcsDocument } from '../engine/ecs/ecs-document';
 import { AlertDeduplicator } from './alert-dedupe';
+import { formatTableRow, tableHeader } from './alert-table';
 import type { CliIo } from './cli-io';
+import { localEntries, type InputEntry } from './input-entry';
 import { LineWriter } from './line-writer';
-import { emptyTally, formatSummary, type ScanTally } from './summary';
+import { isTerminal, ProgressLine, type ProgressState } from './progress';
+import { createS3Client, clientRegion } from './s3/s3-client';
+import { s3Entries } from './s3/s3-source';
+import { isS3Url, parseS3Url, type S3Location } from './s3/s3-url';
+import { emptyS3Tally, emptyTally, formatSummary, type ScanTally } from './summary';
 import { describeUnsupportedRule } from './unsupported-rules';
 import { PROGRAM_NAME, USAGE } from './usage';
-import { describeFsError, walkInputPaths } from './walk-paths';
+import { describeFsError } from './walk-paths';
 
 /** The rules shipped with the package: found from this file, so the scan works from any working directory. */
 export const PACKAGED_RULES_DIRECTORY = resolve(__dirname, '..', '..', 'rules');
@@ -17,11 +25,25 @@ export const PACKAGED_RULES_DIRECTORY = resolve(__dirname, '..', '..', 'rules');
 export interface ScanOptions {
   readonly rulesDirectory?: string;
   readonly paths: readonly string[];
+  readonly since?: string;
+  readonly until?: string;
+  readonly accounts?: readonly string[];
+  readonly regions?: readonly string[];
+  readonly concurrency?: number;
+  readonly quiet?: boolean;
+  readonly format?: 'json' | 'table';
+  readonly output?: string;
 }
 
+/** Default number of S3 objects read at once. */
+export const DEFAULT_CONCURRENCY = 8;
+
+/** Exit status after Ctrl-C, as shells report a SIGINT death (128 + 2). */
+export const EXIT_INTERRUPTED = 130;
+
 /**
- * Runs `scan`; returns the exit code (0 all inputs read, 1 some input unreadable, 2 unusable rules or none that
- * can run). Unsupported rule types are reported on stderr and do not change the exit code.
+ * Runs `scan`; returns the exit code (0 all inputs read, 1 some input unreadable, 2 unusable rules, options or
+ * output file, 130 interrupted). Unsupported rule types are reported on stderr and do not change the exit code.
  */
 export async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
   const errors = new LineWriter(io.stderr);
@@ -40,61 +62,187 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     await errors.writeLine(USAGE);
     return 2;
   }
+  for (const path of options.paths) {
+    const location = isS3Url(path) ? parseS3Url(path) : undefined;
+    if (location !== undefined && 'error' in location) {
+      await errors.writeLine(`${PROGRAM_NAME}: ${location.error}`);
+      await errors.writeLine(USAGE);
+      return 2;
+    }
+  }
 
-  const scan = new Scan(createDetector(rules), new LineWriter(io.stdout), errors, emptyTally(rules.length));
-  await scan.run(options.paths, io.cwd);
+  let outputFile: WriteStream | undefined;
+  if (options.output !== undefined) {
+    const outputPath = resolve(io.cwd, options.output);
+    try {
+      outputFile = await openOutput(outputPath);
+    } catch (error) {
+      await errors.writeLine(`${PROGRAM_NAME}: cannot write alerts to ${options.output}: ${describeFsError(error)}`);
+      return 2;
+    }
+  }
+
+  const interrupt = new AbortController();
+  const onSigint = (): void => {
+    if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED); // a second Ctrl-C does not wait
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const progress = new ProgressLine(io.stderr, !options.quiet && isTerminal(io.stderr));
+  const scan = new Scan(
+    createDetector(rules),
+    new LineWriter(outputFile ?? io.stdout),
+    outputFile === undefined ? '<stdout>' : options.output ?? '',
+    options.format ?? 'json',
+    errors,
+    progress,
+    emptyTally(rules.length),
+    interrupt.signal,
+  );
+  try {
+    await scan.run(options, io.cwd);
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.clear();
+    scan.close();
+  }
+  if (outputFile !== undefined) await closeOutput(outputFile, scan, options.output ?? '');
+  if (interrupt.signal.aborted) scan.tally.interrupted = true;
   await errors.writeLine(formatSummary(scan.tally));
+  if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
   return scan.tally.errors > 0 ? 1 : 0;
+}
+
+/** Creates or truncates the --output file; resolves once it is open, so a bad path fails before the scan. */
+function openOutput(path: string): Promise<WriteStream> {
+  return new Promise((resolveOpen, reject) => {
+    const stream = createWriteStream(path, { flags: 'w' });
+    stream.once('open', () => {
+      stream.off('error', reject);
+      resolveOpen(stream);
+    });
+    stream.once('error', reject);
+  });
+}
+
+async function closeOutput(stream: WriteStream, scan: Scan, name: string): Promise<void> {
+  const failure = await new Promise<Error | undefined>((done) => {
+    if (stream.destroyed) return done(undefined);
+    stream.once('error', (error) => done(error));
+    stream.end(() => done(undefined));
+  });
+  if (failure !== undefined && scan.tally.errors === 0) await scan.reportOutputFailure(name, failure);
 }
 
 /** One run's state: the detector, the output, what has alerted already, and the counts. */
 class Scan {
   private readonly receivedAt = new Date(); // one instant per run, like one Lambda invocation per event
   private readonly deduplicator = new AlertDeduplicator();
+  private readonly startedAt = Date.now();
+  private s3Client: S3Client | undefined;
+  /** Objects to fetch from S3, once every s3:// location is listed; drives the ETA. */
+  private objectsTotal: number | undefined;
+  private objectsRead = 0;
+  private headerWritten = false;
 
   constructor(
     private readonly detector: Detector,
     private readonly alerts: LineWriter,
+    private readonly outputName: string,
+    private readonly format: 'json' | 'table',
     private readonly errors: LineWriter,
+    private readonly progress: ProgressLine,
     readonly tally: ScanTally,
+    private readonly signal: AbortSignal,
   ) {}
 
-  async run(paths: readonly string[], cwd: string): Promise<void> {
-    for await (const entry of walkInputPaths(paths, cwd)) {
-      if (entry.kind === 'error') {
-        await this.reportError({ kind: 'error', source: entry.displayPath, position: '', message: entry.message });
-        continue;
+  async run(options: ScanOptions, cwd: string): Promise<void> {
+    const today = new Date().toISOString().slice(0, 10);
+    const s3Locations = options.paths.filter(isS3Url).length;
+    let listedLocations = 0;
+    let listedObjects = 0;
+    for (const group of groupArguments(options.paths)) {
+      let entries: AsyncIterable<InputEntry>;
+      if (group.kind === 'local') entries = localEntries(group.paths, cwd);
+      else {
+        const client = (this.s3Client ??= createS3Client());
+        this.tally.s3 ??= emptyS3Tally();
+        entries = s3Entries(group.location, {
+          client,
+          filters: { since: options.since, until: options.until, accounts: options.accounts, regions: options.regions },
+          concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+          signal: this.signal,
+          today,
+          tally: this.tally.s3,
+          region: await clientRegion(client),
+          onListed: (count) => {
+            listedLocations += 1;
+            listedObjects += count;
+            // Local files are not counted ahead, so a total is only known for a scan of S3 locations alone.
+            if (listedLocations === s3Locations && s3Locations === options.paths.length) this.objectsTotal = listedObjects;
+          },
+        });
       }
-      if (entry.kind === 'skipped') {
-        this.tally.skippedFiles += 1;
-        continue;
+      for await (const entry of entries) {
+        await this.handle(entry);
+        if (this.alerts.closed || this.signal.aborted) break;
       }
-      await this.scanFile(entry.absolutePath, entry.displayPath);
-      if (this.alerts.closed) break;
+      if (this.alerts.closed || this.signal.aborted) break;
     }
     const outputFailure = this.alerts.unexpectedFailure;
     if (outputFailure !== undefined) {
-      await this.reportError({ kind: 'error', source: '<stdout>', position: '', message: `cannot write alerts: ${outputFailure.message}` });
+      await this.reportOutputFailure(this.outputName, outputFailure);
     } else if (this.alerts.closed) {
       this.tally.stoppedEarly = true;
     }
   }
 
-  private async scanFile(absolutePath: string, displayPath: string): Promise<void> {
-    let content: Buffer;
-    try {
-      content = await readFile(absolutePath);
-    } catch (error) {
-      await this.reportError({ kind: 'error', source: displayPath, position: '', message: describeFsError(error) });
-      return;
+  close(): void {
+    this.s3Client?.destroy();
+  }
+
+  async reportOutputFailure(name: string, failure: Error): Promise<void> {
+    await this.reportError({ kind: 'error', source: name, position: '', message: `cannot write alerts: ${describeFsError(failure)}` });
+  }
+
+  private async handle(entry: InputEntry): Promise<void> {
+    switch (entry.kind) {
+      case 'aborted':
+        return;
+      case 'error':
+        if (entry.located) {
+          this.tally.errors += 1;
+          await this.writeError(entry.message);
+        } else {
+          await this.reportError({ kind: 'error', source: entry.displayPath, position: '', message: entry.message });
+        }
+        return;
+      case 'skipped-data':
+        if (entry.reason === 'digest') this.tally.skippedDigests += 1;
+        else this.tally.skippedFiles += 1;
+        return;
+      case 'content':
+        this.tally.files += 1;
+        for (const item of readRecords(entry.content, entry.displayPath)) {
+          if (item.kind === 'record') await this.scanRecord(item);
+          else if (item.kind === 'error') await this.reportError(item);
+          else this.tally.skippedDigests += 1;
+          if (this.alerts.closed) return;
+        }
+        this.objectsRead += 1;
+        this.showProgress();
     }
-    this.tally.files += 1;
-    for (const item of readRecords(content, displayPath)) {
-      if (item.kind === 'record') await this.scanRecord(item);
-      else if (item.kind === 'error') await this.reportError(item);
-      else this.tally.skippedDigests += 1;
-      if (this.alerts.closed) return;
-    }
+  }
+
+  private showProgress(force = false): void {
+    this.progress.update((): ProgressState => ({
+      objects: this.objectsRead,
+      ...(this.objectsTotal === undefined ? {} : { objectsTotal: this.objectsTotal }),
+      bytes: this.tally.s3?.bytes ?? 0,
+      records: this.tally.records,
+      alerts: this.tally.alerts,
+      elapsedMs: Date.now() - this.startedAt,
+    }), force);
   }
 
   private async scanRecord(item: RecordItem): Promise<void> {
@@ -113,13 +261,45 @@ class Scan {
         continue;
       }
       this.tally.alerts += 1;
-      await this.alerts.writeLine(JSON.stringify(detection.alert));
+      await this.writeAlert(detection.alert as unknown as EcsDocument);
     }
+  }
+
+  private async writeAlert(alert: EcsDocument): Promise<void> {
+    if (this.format === 'json') {
+      await this.alerts.writeLine(JSON.stringify(alert));
+      return;
+    }
+    if (!this.headerWritten) {
+      this.headerWritten = true;
+      await this.alerts.writeLine(tableHeader());
+    }
+    await this.alerts.writeLine(formatTableRow(alert));
   }
 
   private async reportError(error: InputError): Promise<void> {
     this.tally.errors += 1;
     const where = error.position === '' ? error.source : `${error.source}:${error.position}`;
-    await this.errors.writeLine(`${where}: ${error.message}`);
+    await this.writeError(`${where}: ${error.message}`);
   }
+
+  private async writeError(line: string): Promise<void> {
+    this.progress.clear();
+    await this.errors.writeLine(line);
+  }
+}
+
+/** Consecutive local PATHs walk together (one file read once even if named twice); each s3:// URL stands alone. */
+function groupArguments(paths: readonly string[]): ({ kind: 'local'; paths: string[] } | { kind: 's3'; location: S3Location })[] {
+  const groups: ({ kind: 'local'; paths: string[] } | { kind: 's3'; location: S3Location })[] = [];
+  for (const path of paths) {
+    if (isS3Url(path)) {
+      groups.push({ kind: 's3', location: parseS3Url(path) as S3Location });
+      continue;
+    }
+    const last = groups[groups.length - 1];
+    if (last?.kind === 'local') last.paths.push(path);
+    else groups.push({ kind: 'local', paths: [path] });
+  }
+  return groups;
 }

@@ -11,6 +11,25 @@ export interface ScanTally {
   errors: number;
   /** The reader of stdout went away before the scan finished. */
   stoppedEarly: boolean;
+  /** Set once an s3:// location is scanned: what S3 was asked, for the summary. */
+  s3?: S3Tally;
+  /** Ctrl-C stopped the scan. */
+  interrupted?: boolean;
+}
+
+export interface S3Tally {
+  /** ListObjectsV2 requests, with and without delimiter. */
+  listRequests: number;
+  /** Object keys S3 listed (digests and filtered keys included). */
+  objectsListed: number;
+  /** Objects fetched with GetObject. */
+  objectsFetched: number;
+  /** Bytes received for fetched objects (compressed size). */
+  bytes: number;
+}
+
+export function emptyS3Tally(): S3Tally {
+  return { listRequests: 0, objectsListed: 0, objectsFetched: 0, bytes: 0 };
 }
 
 export function emptyTally(rules: number): ScanTally {
@@ -26,10 +45,26 @@ export function formatSummary(tally: ScanTally): string {
     count(tally.errors, 'error'),
   ];
   const stopped = tally.stoppedEarly ? '; stopped early because the output was closed' : '';
+  const s3 = tally.s3
+    ? `; S3: ${count(tally.s3.objectsListed, 'object')} listed in ${count(tally.s3.listRequests, 'list request')}, ${tally.s3.objectsFetched} fetched (${formatBytes(tally.s3.bytes)})`
+    : '';
+  const interrupted = tally.interrupted ? '; interrupted' : '';
   const skippedFiles = tally.skippedFiles > 0 ? ` (${count(tally.skippedFiles, 'non-data file')} skipped)` : '';
-  return `scanned ${count(tally.files, 'file')}${skippedFiles} with ${count(tally.rules, 'rule')}: ${parts.join(', ')}${stopped}`;
+  return `scanned ${count(tally.files, 'file')}${skippedFiles} with ${count(tally.rules, 'rule')}: ${parts.join(', ')}${s3}${stopped}${interrupted}`;
 }
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** 1536 → `1.5 KB`, in powers of 1024. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -155,7 +155,7 @@ describe('DetectorStack', () => {
     });
   });
 
-  it('grants the function exactly: own log streams, publish to the topic, put under alerts/, the key via SNS/S3', () => {
+  it('grants the function exactly: own log streams, publish to the topic, put/get under alerts/, the key via SNS/S3, the failure queue', () => {
     const statements = identityStatements(template);
     expect(statements).toEqual([
       { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DetectorLogs/), 'Arn'] } },
@@ -164,6 +164,12 @@ describe('DetectorStack', () => {
         Sid: 'ArchiveAlerts',
         Effect: 'Allow',
         Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^AlertArchiveBucket/), 'Arn'] }, '/alerts/*']] },
+      },
+      {
+        Sid: 'ReadArchivedAlerts',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^AlertArchiveBucket/), 'Arn'] }, '/alerts/*']] },
       },
       {
@@ -179,6 +185,14 @@ describe('DetectorStack', () => {
             ],
           },
         },
+      },
+      { Sid: 'SendFailedInvocations', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FailuresInvocationFailures/), 'Arn'] } },
+      {
+        Sid: 'EncryptFailedInvocations',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FailuresKey/), 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sqs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
       },
     ]);
   });

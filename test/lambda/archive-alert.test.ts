@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { alertArchiveKey } from '../../lambda/delivery/archive-alert';
+
+const hash = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 16);
 
 describe('alertArchiveKey', () => {
   it('files the alert under its rule, named by the CloudTrail event id', () => {
@@ -15,11 +18,22 @@ describe('alertArchiveKey', () => {
     ['..', '__'],
     ['.', '_'],
     ['', '_'],
-  ])('keeps an event id %p to one safe key segment (%p)', (eventId, segment) => {
-    expect(alertArchiveKey('alerts/', 'rule', eventId)).toBe(`alerts/rule/${segment}.json`);
+  ])('keeps an event id %p to one safe key segment (%p + hash of the id)', (eventId, segment) => {
+    expect(alertArchiveKey('alerts/', 'rule', eventId)).toBe(`alerts/rule/${segment}--${hash(eventId)}.json`);
+  });
+
+  it('never gives two different event ids the same key (the second alert would be suppressed as a duplicate)', () => {
+    const ids = ['a/b', 'a_b', 'a b', 'a\u202eb', '..', '__', '', '_'];
+    expect(new Set(ids.map((id) => alertArchiveKey('alerts/', 'rule', id))).size).toBe(ids.length);
+  });
+
+  it('keeps the key under S3 1,024-byte limit for a huge id', () => {
+    const key = alertArchiveKey('alerts/', 'rule', 'x'.repeat(100_000));
+    expect(Buffer.byteLength(key)).toBeLessThan(1024);
+    expect(key).not.toBe(alertArchiveKey('alerts/', 'rule', 'x'.repeat(100_001)));
   });
 
   it('sanitises the rule id the same way', () => {
-    expect(alertArchiveKey('', 'my rule/v2', 'e1')).toBe('my_rule_v2/e1.json');
+    expect(alertArchiveKey('', 'my rule/v2', 'e1')).toBe(`my_rule_v2--${hash('my rule/v2')}/e1.json`);
   });
 });

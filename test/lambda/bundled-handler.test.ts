@@ -6,7 +6,7 @@ import { LAMBDA_BUNDLE_OPTIONS } from '../../lib/lambda-bundle-options';
 import { captureStdout } from '../support/captured-stdout';
 import { setEnvironment } from '../support/environment';
 import { lambdaContext } from '../support/lambda-context';
-import { startLocalS3, type LocalS3 } from '../support/local-s3';
+import { startConditionalS3, type ConditionalLocalS3 } from '../support/conditional-s3';
 import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
 import { eventFixture, localLambdaEnvironment, writeRulePack, type HandlerModule } from './handler-harness';
 
@@ -15,13 +15,13 @@ import { eventFixture, localLambdaEnvironment, writeRulePack, type HandlerModule
  * check that the bundle finds its rule pack through __dirname and delivers an alert.
  */
 describe('the bundled Lambda', () => {
-  let s3: LocalS3;
+  let s3: ConditionalLocalS3;
   let sns: SnsRecorder;
   let bundleDirectory: string;
   let restoreEnvironment: () => void;
 
   beforeAll(async () => {
-    [s3, sns] = await Promise.all([startLocalS3('bundle-alert-archive'), startSnsRecorder()]);
+    [s3, sns] = await Promise.all([startConditionalS3('bundle-alert-archive'), startSnsRecorder()]);
     bundleDirectory = mkdtempSync(path.join(tmpdir(), 'detector-bundle-'));
     await build({
       ...LAMBDA_BUNDLE_OPTIONS,
@@ -57,7 +57,7 @@ describe('the bundled Lambda', () => {
       const bundled = require(path.join(bundleDirectory, 'index.js')) as HandlerModule;
       const event = eventFixture('start-export-task-assumed-role.json');
 
-      await expect(bundled.handler(event, lambdaContext('req-bundled'))).resolves.toEqual({ alerts: 1 });
+      await expect(bundled.handler(event, lambdaContext('req-bundled'))).resolves.toEqual({ alerts: 1, duplicates: 0 });
 
       expect(stdout.jsonLines()[0]).toMatchObject({
         message: 'detector initialised',

@@ -13,7 +13,16 @@ describe('readHandlerConfig', () => {
       archiveBucket: 'alert-archive',
       archivePrefix: 'alerts/',
       rulesPath: DEFAULT_RULES,
+      claimLeaseSeconds: 300,
     });
+  });
+
+  it('reads ALERT_CLAIM_LEASE_SECONDS and refuses anything but a positive whole number', () => {
+    expect(readHandlerConfig({ ...REQUIRED, ALERT_CLAIM_LEASE_SECONDS: '900' }, DEFAULT_RULES).claimLeaseSeconds).toBe(900);
+    expect(readHandlerConfig({ ...REQUIRED, ALERT_CLAIM_LEASE_SECONDS: ' ' }, DEFAULT_RULES).claimLeaseSeconds).toBe(300);
+    for (const bad of ['0', '-5', '1.5', 'five', '1e3']) {
+      expect(() => readHandlerConfig({ ...REQUIRED, ALERT_CLAIM_LEASE_SECONDS: bad }, DEFAULT_RULES)).toThrow(/ALERT_CLAIM_LEASE_SECONDS/);
+    }
   });
 
   it('prefers DETECTOR_RULES_PATH to the packaged rules, unless it is blank', () => {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { captureStdout, type CapturedStdout } from '../support/captured-stdout';
 import { setEnvironment } from '../support/environment';
 import { lambdaContext } from '../support/lambda-context';
-import { startLocalS3, type LocalS3 } from '../support/local-s3';
+import { startConditionalS3, type ConditionalLocalS3 } from '../support/conditional-s3';
 import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
 import {
   detailOf,
@@ -19,7 +19,7 @@ const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:cloudtrail-detector-alerts
 const ACCOUNT = '123456789012';
 
 describe('Lambda handler against local SNS and S3', () => {
-  let s3: LocalS3;
+  let s3: ConditionalLocalS3;
   let sns: SnsRecorder;
   let rulePack: { path: string; remove(): void };
   let restoreEnvironment: () => void;
@@ -28,7 +28,7 @@ describe('Lambda handler against local SNS and S3', () => {
   let coldStartLog: Record<string, unknown>[];
 
   beforeAll(async () => {
-    [s3, sns] = await Promise.all([startLocalS3('detector-alert-archive'), startSnsRecorder()]);
+    [s3, sns] = await Promise.all([startConditionalS3('detector-alert-archive'), startSnsRecorder()]);
     rulePack = writeRulePack();
     restoreEnvironment = setEnvironment(
       localLambdaEnvironment({
@@ -80,7 +80,7 @@ describe('Lambda handler against local SNS and S3', () => {
     const record = detailOf(event);
 
     it('publishes one alert notification and archives the same alert', async () => {
-      await expect(invoke(event, 'req-assumed-role')).resolves.toEqual({ alerts: 1 });
+      await expect(invoke(event, 'req-assumed-role')).resolves.toEqual({ alerts: 1, duplicates: 0 });
 
       expect(sns.publishes).toHaveLength(1);
       const [publish] = sns.publishes;
@@ -109,7 +109,17 @@ describe('Lambda handler against local SNS and S3', () => {
       expect(await s3.listObjects()).toEqual([alertKey(event)]);
       const archived = await s3.readObject(alertKey(event));
       expect(archived?.contentType).toBe('application/json');
-      expect(JSON.parse(archived!.body)).toEqual(alert);
+      expect(JSON.parse(archived!.body)).toEqual({
+        format: 'cloudtrail-stream-detector/archived-alert/v1',
+        state: 'published',
+        ruleId: RULE_ID,
+        eventId: record.eventID,
+        requestId: 'req-assumed-role',
+        claimedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        publishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        snsMessageId: publish.messageId,
+        alert,
+      });
     });
 
     it('logs one line per published alert and one summary line, as JSON', async () => {
@@ -140,7 +150,7 @@ describe('Lambda handler against local SNS and S3', () => {
     const event = eventFixture(fixtureName);
     const record = detailOf(event);
 
-    await expect(invoke(event)).resolves.toEqual({ alerts: 1 });
+    await expect(invoke(event)).resolves.toEqual({ alerts: 1, duplicates: 0 });
 
     expect(sns.publishes).toHaveLength(1);
     const [publish] = sns.publishes;
@@ -152,7 +162,7 @@ describe('Lambda handler against local SNS and S3', () => {
     for (const table of record.requestParameters.exportOnly ?? []) expect(message.email).toContain(table);
 
     const archived = await s3.readObject(alertKey(event));
-    expect(JSON.parse(archived!.body)).toEqual(JSON.parse(message.default));
+    expect(JSON.parse(archived!.body).alert).toEqual(JSON.parse(message.default));
   });
 
   it.each([
@@ -165,7 +175,7 @@ describe('Lambda handler against local SNS and S3', () => {
   ])('returns normally and sends nothing for %s', async (_what, fixtureName) => {
     const event = eventFixture(fixtureName);
 
-    await expect(invoke(event, 'req-no-match')).resolves.toEqual({ alerts: 0 });
+    await expect(invoke(event, 'req-no-match')).resolves.toEqual({ alerts: 0, duplicates: 0 });
 
     expect(sns.publishAttempts).toBe(0);
     expect(await s3.listObjects()).toEqual([]);
@@ -230,7 +240,7 @@ describe('Lambda handler against local SNS and S3', () => {
       ]);
 
       // Lambda's retry of the same event: one notification, and still one archived object.
-      await expect(invoke(event, 'req-sns-back')).resolves.toEqual({ alerts: 1 });
+      await expect(invoke(event, 'req-sns-back')).resolves.toEqual({ alerts: 1, duplicates: 0 });
       expect(sns.publishes).toHaveLength(1);
       expect(await s3.listObjects()).toEqual([alertKey(event)]);
     });
@@ -249,7 +259,7 @@ describe('Lambda handler against local SNS and S3', () => {
     it('publishes again with the generic subject when SNS rejects the subject', async () => {
       sns.failNext(1, 'InvalidParameter', 'Invalid parameter: Subject');
 
-      await expect(invoke(event, 'req-bad-subject')).resolves.toEqual({ alerts: 1 });
+      await expect(invoke(event, 'req-bad-subject')).resolves.toEqual({ alerts: 1, duplicates: 0 });
 
       expect(sns.publishAttempts).toBe(2);
       expect(sns.publishes).toHaveLength(1);

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DetectorStack } from '../../lib/detector-stack';
+import { addPostureChecks } from '../../lib/posture';
 
 export interface SynthesizedDetector {
   readonly stack: Stack;
@@ -11,9 +12,13 @@ export interface SynthesizedDetector {
   readonly bundleDirectory: string;
 }
 
-/** Synthesizes the detector stack as `cdk synth` would; slow (it bundles the Lambda), so share the result. */
+/**
+ * Synthesizes the detector stack as `cdk synth` would — cdk-nag checks included, so this throws on any
+ * unacknowledged finding; slow (it bundles the Lambda), so share the result.
+ */
 export function synthesizeDetector(context: Record<string, string>): SynthesizedDetector {
   const app = new App({ context });
+  addPostureChecks(app);
   const stack = new DetectorStack(app, 'Detector');
   const assembly = app.synth();
   const template = Template.fromStack(stack);

@@ -1,5 +1,5 @@
 import type { DetectionRule } from '../rules/detection-rule';
-import type { AlertFacts } from './alert-facts';
+import { accountLabel, type AlertFacts } from './alert-facts';
 import { consoleLinks } from './console-links';
 import { sanitizeInline } from './sanitize-text';
 
@@ -28,7 +28,7 @@ export function alertEmail(rule: DetectionRule, facts: AlertFacts, alertId: stri
   push('Outcome', facts.outcome);
   push('Event time', facts.eventTime);
   push('Alert raised', raisedAt);
-  push('Account', facts.account);
+  push('Account', accountLabel(facts.account, facts.accountName));
   push('Region', facts.region);
 
   section('Who');
@@ -37,7 +37,7 @@ export function alertEmail(rule: DetectionRule, facts: AlertFacts, alertId: stri
   push('Session', facts.actor.sessionName);
   push('ARN', facts.actor.arn);
   push('Access key', facts.actor.accessKeyId);
-  push('Caller acct', facts.actor.accountId !== facts.account ? facts.actor.accountId : undefined);
+  push('Caller acct', facts.actor.accountId !== facts.account ? accountLabel(facts.actor.accountId, facts.callerAccountName) : undefined);
   push('Via service', facts.actor.invokedBy);
   push('Source IP', facts.sourceAddress);
   push('User agent', facts.userAgent, 200);
@@ -72,7 +72,8 @@ export function alertEmail(rule: DetectionRule, facts: AlertFacts, alertId: stri
   const links = consoleLinks(facts);
   if (links.length > 0) {
     section('Open in the AWS console');
-    lines.push(`(sign in to account ${sanitizeInline(facts.account ?? 'unknown')} first)`);
+    // Console URLs cannot choose the account: they open in whichever one the reader is signed in to.
+    lines.push(`(sign in to account ${sanitizeInline(accountLabel(facts.account, facts.accountName) ?? 'unknown')} first)`);
     for (const link of links) lines.push(`${link.label}:`, `  ${link.url}`);
   }
 
@@ -92,7 +93,7 @@ export function alertEmail(rule: DetectionRule, facts: AlertFacts, alertId: stri
 /** The first line a reader sees: the whole story in one sentence. */
 function headline(facts: AlertFacts): string {
   const who = facts.actor.sessionName ? `${facts.actor.name ?? 'a role'} (session ${facts.actor.sessionName})` : facts.actor.name ?? facts.actor.arn ?? 'an unknown identity';
-  const where = `account ${facts.account ?? 'unknown'}, ${facts.region ?? 'unknown region'}`;
+  const where = `account ${accountLabel(facts.account, facts.accountName) ?? 'unknown'}, ${facts.region ?? 'unknown region'}`;
   const task = facts.exportTask;
   if (task) {
     const destination = task.bucket ? `s3://${task.bucket}/${(task.prefix ?? '').replace(/^\/+/, '')}` : 'S3';

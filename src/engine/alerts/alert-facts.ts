@@ -36,8 +36,16 @@ export interface AlertFacts {
   readonly action?: string;
   readonly outcome?: string;
   readonly eventTime?: string;
-  /** The account the event happened in (resource owner), which may differ from the caller's account. */
+  /**
+   * The account the event happened in (resource owner: the trail's recipient account, else the account the
+   * normalizer resolved), which may differ from the caller's account. In an organization deployment this is the
+   * member account the event came from, not the security account running the detector.
+   */
   readonly account?: string;
+  /** Display name of `account` (context `accountNames`), when configured. */
+  readonly accountName?: string;
+  /** Display name of the caller's account (`actor.accountId`), when configured. */
+  readonly callerAccountName?: string;
   readonly region?: string;
   readonly actor: ActorFacts;
   readonly sourceAddress?: string;
@@ -53,11 +61,16 @@ const TARGET_PARAMETER_KEYS = [
   'instanceId', 'groupId', 'logGroupName', 'roleArn', 'resourceArn',
 ] as const;
 
-/** Pulls the facts an alert shows first out of a normalized ECS document. */
-export function extractAlertFacts(document: EcsDocument): AlertFacts {
+/** Display names of AWS accounts: 12-digit account id → name (e.g. `Payments-Prod`). */
+export type AccountNames = Readonly<Record<string, string>>;
+
+/** Pulls the facts an alert shows first out of a normalized ECS document; `accountNames` adds display names. */
+export function extractAlertFacts(document: EcsDocument, accountNames: AccountNames = {}): AlertFacts {
   const request = requestParameters(document);
   const action = getText(document, 'event.action');
   const provider = getText(document, 'event.provider');
+  const account = getText(document, 'aws.cloudtrail.recipient_account_id') ?? getText(document, 'cloud.account.id');
+  const actor = extractActor(document);
   return {
     eventId: getText(document, 'event.id'),
     provider,
@@ -65,14 +78,29 @@ export function extractAlertFacts(document: EcsDocument): AlertFacts {
     outcome: getText(document, 'event.outcome'),
     // On an alert, @timestamp is when the alert was raised; the event's own time is kept as original_time.
     eventTime: getText(document, 'kibana.alert.original_time') ?? getText(document, '@timestamp'),
-    account: getText(document, 'aws.cloudtrail.recipient_account_id') ?? getText(document, 'cloud.account.id'),
+    account,
+    accountName: accountNameOf(accountNames, account),
+    callerAccountName: accountNameOf(accountNames, actor.accountId),
     region: getText(document, 'cloud.region'),
-    actor: extractActor(document),
+    actor,
     sourceAddress: getText(document, 'source.address'),
     userAgent: getText(document, 'user_agent.original'),
     exportTask: action === 'StartExportTask' && provider === 'rds.amazonaws.com' ? extractExportTask(document, request) : undefined,
     target: firstTarget(request),
   };
+}
+
+/** Own properties only: an event-supplied id such as `__proto__` or `constructor` must not find a name. */
+function accountNameOf(accountNames: AccountNames, account: string | undefined): string | undefined {
+  if (account === undefined || !Object.prototype.hasOwnProperty.call(accountNames, account)) return undefined;
+  const name = accountNames[account];
+  return typeof name === 'string' && name.trim() !== '' ? name.trim() : undefined;
+}
+
+/** `Payments-Prod (123456789012)` when the account has a name, else the id; undefined without an account. */
+export function accountLabel(account: string | undefined, name: string | undefined): string | undefined {
+  if (account === undefined || account === '') return undefined;
+  return name ? `${name} (${account})` : account;
 }
 
 function extractActor(document: EcsDocument): ActorFacts {

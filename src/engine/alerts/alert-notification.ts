@@ -1,23 +1,37 @@
 import type { DetectionRule } from '../rules/detection-rule';
 import { alertEmail } from './alert-email';
-import { extractAlertFacts } from './alert-facts';
+import { type AccountNames, extractAlertFacts } from './alert-facts';
 import { alertSubject } from './alert-subject';
 import type { AlertDocument, AlertNotification } from './alert-types';
 import { getText } from './field-access';
 import { fitAlert } from './fit-alert';
-import { truncate } from './sanitize-text';
+import { sanitizeForSubject, truncate } from './sanitize-text';
 
 /** SNS accepts at most 262,144 bytes for the message and its attributes together; keep room for the attributes. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 - 4096;
+/**
+ * Attribute values come partly from the event (account, region): cap them, or a hostile 100 KB region would push the
+ * message plus attributes past SNS's 262,144 bytes. 4 values of this size, with their names and types, fit the 4 KB
+ * that MAX_MESSAGE_BYTES leaves for attributes. Real values (12-digit accounts, region codes, rule ids) are unchanged.
+ */
+const MAX_ATTRIBUTE_CHARACTERS = 256;
 /** A phone shows the first screens of an e-mail; anything past this is in the JSON and the archive. */
 const MAX_EMAIL_CHARACTERS = 48 * 1024;
+
+export interface AlertNotificationOptions {
+  /**
+   * Display names of accounts (organization deployments): the subject and e-mail then say
+   * `Payments-Prod (123456789012)`. The attributes (account id) and the alert JSON are unchanged.
+   */
+  readonly accountNames?: AccountNames;
+}
 
 /**
  * Everything SNS needs to deliver one alert: the subject, the per-protocol message (`default` JSON for machines,
  * `email` text for people) and filterable attributes. Pure, so the Lambda and the tests build the very same request.
  */
-export function buildAlertNotification(alert: AlertDocument, rule: DetectionRule): AlertNotification {
-  const facts = extractAlertFacts(alert);
+export function buildAlertNotification(alert: AlertDocument, rule: DetectionRule, options: AlertNotificationOptions = {}): AlertNotification {
+  const facts = extractAlertFacts(alert, options.accountNames);
   const alertId = getText(alert, 'kibana.alert.uuid') ?? 'unknown';
   const email = truncate(alertEmail(rule, facts, alertId, getText(alert, '@timestamp') ?? ''), MAX_EMAIL_CHARACTERS);
   const emailBytes = Buffer.byteLength(JSON.stringify(email), 'utf8');
@@ -35,10 +49,16 @@ export function buildAlertNotification(alert: AlertDocument, rule: DetectionRule
     subject: alertSubject(rule, facts),
     message,
     attributes: {
-      severity: rule.severity,
-      rule_id: rule.ruleId,
-      account: facts.account ?? 'unknown',
-      region: facts.region ?? 'unknown',
+      severity: attributeValue(rule.severity),
+      rule_id: attributeValue(rule.ruleId),
+      account: attributeValue(facts.account),
+      region: attributeValue(facts.region),
     },
   };
+}
+
+/** Printable ASCII on one line, at most MAX_ATTRIBUTE_CHARACTERS, never empty (SNS rejects empty String values). */
+function attributeValue(value: string | undefined): string {
+  const safe = sanitizeForSubject(value ?? '', MAX_ATTRIBUTE_CHARACTERS);
+  return safe === '' ? 'unknown' : safe;
 }

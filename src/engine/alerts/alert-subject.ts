@@ -10,14 +10,18 @@ export function genericSubject(rule: DetectionRule): string {
   return sanitizeForSubject(`[${rule.severity.toUpperCase()}] ${rule.name}`, MAX_SUBJECT_LENGTH);
 }
 
+/** Room for an account's display name in the subject; the id and the region always come whole after it. */
+const MAX_SUBJECT_ACCOUNT_NAME = 24;
+
 /**
- * `[LOW] RDS Snapshot Export: orders-prod -> s3://corp-exports (123456789012/us-east-1)`.
- * The severity, the account and the region always survive; the middle is shortened first.
+ * `[LOW] RDS Snapshot Export: orders-prod -> s3://corp-exports (123456789012/us-east-1)`, or with a configured
+ * account name `... (Payments-Prod (123456789012)/us-east-1)`.
+ * The severity, the account and the region always survive; the middle is shortened first, then the account name.
  */
 export function alertSubject(rule: DetectionRule, facts: AlertFacts): string {
   // Every alert is about AWS; the four characters are better spent on the target.
   const head = `[${rule.severity.toUpperCase()}] ${sanitizeForSubject(rule.name.replace(/^AWS\s+/, ''), 60)}`;
-  const where = facts.account || facts.region ? ` (${sanitizeForSubject([facts.account, facts.region].filter(Boolean).join('/'), 40)})` : '';
+  const where = facts.account || facts.region ? ` (${subjectWhere(facts)})` : '';
   const room = MAX_SUBJECT_LENGTH - head.length - where.length - 2;
   const targets = subjectTargets(facts, room).map((target) => sanitizeForSubject(target, Number.MAX_SAFE_INTEGER));
   // The most detailed wording that fits whole; failing that, the shortest one, cut.
@@ -46,4 +50,13 @@ function subjectTargets(facts: AlertFacts, room: number): string[] {
   }
   const target = facts.target ?? facts.actor.name;
   return target ? [target] : [];
+}
+
+/** `123456789012/us-east-1`, or `Payments-Prod (123456789012)/us-east-1` with the name cut to fit. */
+function subjectWhere(facts: AlertFacts): string {
+  const ids = sanitizeForSubject([facts.account, facts.region].filter(Boolean).join('/'), 40);
+  const name = facts.account && facts.accountName ? sanitizeForSubject(facts.accountName, MAX_SUBJECT_ACCOUNT_NAME) : '';
+  if (!name) return ids;
+  const region = facts.region ? `/${sanitizeForSubject(facts.region, 20)}` : '';
+  return `${name} (${sanitizeForSubject(facts.account!, 20)})${region}`;
 }

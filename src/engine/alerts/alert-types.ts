@@ -31,6 +31,9 @@ export interface AlertNotification {
   readonly subject: string;
   /** JSON text `{"default": <alert JSON>, "email": <readable text>}` for `MessageStructure: "json"`. */
   readonly message: string;
-  /** String attributes for subscription filter policies. */
+  /**
+   * String attributes for subscription filter policies. `account` and `region` are where the event happened (the
+   * member account in an organization deployment, not the security account running the detector).
+   */
   readonly attributes: Readonly<Record<'severity' | 'rule_id' | 'account' | 'region', string>>;
 }

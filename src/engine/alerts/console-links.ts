@@ -18,21 +18,29 @@ export function consoleLinks(facts: AlertFacts): ConsoleLink[] {
   if (task?.taskId) {
     links.push({
       label: 'Export task',
-      url: `${host}/rds/home?region=${region}#export-task:id=${encodeURIComponent(task.taskId)};source-location=exports-in-s3`,
+      url: `${host}/rds/home?region=${region}#export-task:id=${encodeUriPart(task.taskId)};source-location=exports-in-s3`,
     });
   }
   if (task?.bucket) {
-    const prefix = task.prefix ? `&prefix=${encodeURIComponent(task.prefix.endsWith('/') ? task.prefix : `${task.prefix}/`)}` : '';
+    const prefix = task.prefix ? `&prefix=${encodeUriPart(task.prefix.endsWith('/') ? task.prefix : `${task.prefix}/`)}` : '';
     links.push({
       label: 'Destination bucket',
-      url: `https://s3.console.aws.amazon.com/s3/buckets/${encodeURIComponent(task.bucket)}?region=${region}${prefix}`,
+      url: `https://s3.console.aws.amazon.com/s3/buckets/${encodeUriPart(task.bucket)}?region=${region}${prefix}`,
     });
   }
   if (facts.eventId) {
     links.push({
       label: 'CloudTrail event',
-      url: `${host}/cloudtrail/home?region=${region}#/events/${encodeURIComponent(facts.eventId)}`,
+      url: `${host}/cloudtrail/home?region=${region}#/events/${encodeUriPart(facts.eventId)}`,
     });
   }
   return links;
+}
+
+/**
+ * `encodeURIComponent` throws URIError on a lone surrogate, which an event value can hold (JSON allows `"\ud83d"`);
+ * a throw here would fail the alert on every retry. Lone surrogates become U+FFFD first.
+ */
+function encodeUriPart(value: string): string {
+  return encodeURIComponent(value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
 }

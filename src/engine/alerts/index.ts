@@ -1,7 +1,7 @@
 export { buildAlert } from './build-alert';
-export { buildAlertNotification, MAX_MESSAGE_BYTES } from './alert-notification';
+export { buildAlertNotification, MAX_MESSAGE_BYTES, type AlertNotificationOptions } from './alert-notification';
 export { alertSubject, genericSubject, MAX_SUBJECT_LENGTH } from './alert-subject';
-export { extractAlertFacts, type AlertFacts } from './alert-facts';
+export { accountLabel, extractAlertFacts, type AccountNames, type AlertFacts } from './alert-facts';
 export { alertUuid } from './alert-id';
 export { fitAlert } from './fit-alert';
 export { sanitizeInline, sanitizeForSubject } from './sanitize-text';

@@ -19,6 +19,26 @@ export interface ThreatMapping {
   readonly technique: readonly ThreatTechnique[];
 }
 
+/** One `exceptions_list` entry of a rule: a reference to a shared or rule-default exception list. */
+export interface RuleExceptionListReference {
+  /** Kibana's saved-object id of the list, when the rule was exported from Kibana; informational only. */
+  readonly id?: string;
+  readonly listId: string;
+  readonly namespaceType: 'single' | 'agnostic';
+  /** `detection`, `rule_default`, `endpoint`... */
+  readonly type: string;
+}
+
+export type SuppressionUnit = 's' | 'm' | 'h';
+
+/** `[rule.alert_suppression]`: suppress repeated alerts that share the values of up to three fields. */
+export interface AlertSuppressionConfig {
+  readonly groupBy: readonly string[];
+  readonly duration: { readonly value: number; readonly unit: SuppressionUnit };
+  /** `suppress`: a missing field groups as null; `doNotSuppress`: an alert missing any group_by field is never suppressed. */
+  readonly missingFieldsStrategy: 'suppress' | 'doNotSuppress';
+}
+
 /**
  * A detection rule as written in Elastic's detection-rules TOML schema, validated.
  * Field names are camelCase versions of the TOML keys.
@@ -48,6 +68,10 @@ export interface DetectionRule {
   readonly timestampOverride?: string;
   /** Fields the alert should surface first (`[rule.investigation_fields] field_names`). */
   readonly investigationFields: readonly string[];
+  /** Exception lists the rule names itself (`exceptions_list`); empty when it names none. */
+  readonly exceptionsList: readonly RuleExceptionListReference[];
+  /** Alert suppression (`[rule.alert_suppression]`), when configured. */
+  readonly alertSuppression?: AlertSuppressionConfig;
   readonly metadata: {
     readonly creationDate: string;
     readonly updatedDate: string;

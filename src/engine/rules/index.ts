@@ -1,4 +1,12 @@
-export type { CompiledRule, DetectionRule, Severity, ThreatMapping } from './detection-rule';
+export type {
+  AlertSuppressionConfig,
+  CompiledRule,
+  DetectionRule,
+  RuleExceptionListReference,
+  Severity,
+  SuppressionUnit,
+  ThreatMapping,
+} from './detection-rule';
 export { compileRules } from './compile-rules';
 export { loadRuleDirectory } from './load-rule-directory';
 export { loadRulePack, type RulePack, type UnsupportedRule } from './load-rule-pack';

@@ -1,6 +1,10 @@
 import { parseKql } from '../kql';
 import { closestName } from './closest-name';
-import type { DetectionRule, Severity, ThreatMapping, ThreatReference, ThreatTechnique } from './detection-rule';
+import type {
+  AlertSuppressionConfig,
+  DetectionRule,
+  RuleExceptionListReference,
+  Severity, ThreatMapping, ThreatReference, ThreatTechnique } from './detection-rule';
 import { RuleFileError, type RuleProblem } from './rule-file-error';
 import { KNOWN_METADATA_KEYS, KNOWN_RULE_KEYS, MATURITIES, SEVERITIES } from './rule-fields';
 
@@ -120,6 +124,8 @@ export function validateRule(document: unknown, file: string, options: ValidateR
     version: fields.optionalNumber('version'),
     timestampOverride: fields.optionalString('timestamp_override'),
     investigationFields: readInvestigationFields(rule.investigation_fields, report),
+    exceptionsList: readExceptionsList(rule.exceptions_list, report),
+    alertSuppression: readAlertSuppression(rule.alert_suppression, report),
     metadata: {
       creationDate,
       updatedDate,
@@ -260,6 +266,113 @@ function readInvestigationFields(value: unknown, report: (field: string, problem
     return [];
   }
   return names as string[];
+}
+
+const NAMESPACE_TYPES = ['single', 'agnostic'] as const;
+const SUPPRESSION_UNITS = ['s', 'm', 'h'] as const;
+const MISSING_FIELDS_STRATEGIES = ['suppress', 'doNotSuppress'] as const;
+
+/** `exceptions_list = [{ id, list_id, namespace_type, type }]`, Elastic's shape; `id` is optional here. */
+function readExceptionsList(value: unknown, report: (field: string, problem: string) => void): RuleExceptionListReference[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    report('rule.exceptions_list', `expected a list of { list_id, namespace_type, type } tables, found ${describeValue(value)}`);
+    return [];
+  }
+  return value.flatMap((entry, i): RuleExceptionListReference[] => {
+    const at = `rule.exceptions_list[${i}]`;
+    if (!isTable(entry)) {
+      report(at, `expected a table with list_id, namespace_type and type, found ${describeValue(entry)}`);
+      return [];
+    }
+    let ok = true;
+    for (const key of Object.keys(entry)) {
+      if (!['id', 'list_id', 'namespace_type', 'type'].includes(key)) {
+        report(`${at}.${key}`, 'unknown field; expected id, list_id, namespace_type and type');
+        ok = false;
+      }
+    }
+    for (const key of ['list_id', 'type'] as const) {
+      if (typeof entry[key] !== 'string' || (entry[key] as string).trim() === '') {
+        report(`${at}.${key}`, `expected a non-empty string, found ${describeValue(entry[key])}`);
+        ok = false;
+      }
+    }
+    if (entry.id !== undefined && (typeof entry.id !== 'string' || entry.id.trim() === '')) {
+      report(`${at}.id`, `expected a non-empty string, found ${describeValue(entry.id)}`);
+      ok = false;
+    }
+    const namespaceType = entry.namespace_type ?? 'single';
+    if (typeof namespaceType !== 'string' || !(NAMESPACE_TYPES as readonly string[]).includes(namespaceType)) {
+      report(`${at}.namespace_type`, `${describeValue(namespaceType)} is not one of ${NAMESPACE_TYPES.join(', ')}`);
+      ok = false;
+    }
+    if (!ok) return [];
+    return [{
+      ...(entry.id !== undefined ? { id: entry.id as string } : {}),
+      listId: entry.list_id as string,
+      namespaceType: namespaceType as RuleExceptionListReference['namespaceType'],
+      type: entry.type as string,
+    }];
+  });
+}
+
+/** `[rule.alert_suppression]`: group_by (1 to 3 fields), duration { value, unit s/m/h }, missing_fields_strategy. */
+function readAlertSuppression(value: unknown, report: (field: string, problem: string) => void): AlertSuppressionConfig | undefined {
+  if (value === undefined) return undefined;
+  const at = 'rule.alert_suppression';
+  if (!isTable(value)) {
+    report(at, `expected a table, found ${describeValue(value)}`);
+    return undefined;
+  }
+  let ok = true;
+  const fail = (field: string, problem: string): void => {
+    report(`${at}.${field}`, problem);
+    ok = false;
+  };
+  for (const key of Object.keys(value)) {
+    if (!['group_by', 'duration', 'missing_fields_strategy'].includes(key)) {
+      fail(key, 'unknown field; expected group_by, duration and missing_fields_strategy');
+    }
+  }
+  const groupBy = value.group_by;
+  if (!Array.isArray(groupBy) || groupBy.length < 1 || groupBy.length > 3) {
+    fail('group_by', `expected a list of 1 to 3 field names, found ${describeValue(groupBy)}${Array.isArray(groupBy) && groupBy.length > 3 ? ` of ${groupBy.length}` : ''}`);
+  } else {
+    groupBy.forEach((field, i) => {
+      if (typeof field !== 'string' || field.trim() === '') fail(`group_by[${i}]`, `expected a field name, found ${describeValue(field)}`);
+    });
+    if (new Set(groupBy).size !== groupBy.length) fail('group_by', 'names a field more than once');
+  }
+  const duration = value.duration;
+  let durationValue: number | undefined;
+  let unit: string | undefined;
+  if (!isTable(duration)) {
+    fail('duration', `missing; expected e.g. { value = 5, unit = "m" } (a streaming engine has no rule executions to suppress within), found ${describeValue(duration)}`);
+  } else {
+    const raw = duration.value;
+    durationValue = typeof raw === 'bigint' ? Number(raw) : typeof raw === 'number' ? raw : undefined;
+    if (durationValue === undefined || !Number.isInteger(durationValue) || durationValue < 1) {
+      fail('duration.value', `expected a positive integer, found ${describeValue(raw)}`);
+    }
+    unit = typeof duration.unit === 'string' ? duration.unit : undefined;
+    if (unit === undefined || !(SUPPRESSION_UNITS as readonly string[]).includes(unit)) {
+      fail('duration.unit', `${describeValue(duration.unit)} is not one of ${SUPPRESSION_UNITS.join(', ')}`);
+    }
+    for (const key of Object.keys(duration)) {
+      if (key !== 'value' && key !== 'unit') fail(`duration.${key}`, 'unknown field; expected value and unit');
+    }
+  }
+  const strategy = value.missing_fields_strategy ?? 'suppress';
+  if (typeof strategy !== 'string' || !(MISSING_FIELDS_STRATEGIES as readonly string[]).includes(strategy)) {
+    fail('missing_fields_strategy', `${describeValue(strategy)} is not one of ${MISSING_FIELDS_STRATEGIES.join(', ')}`);
+  }
+  if (!ok) return undefined;
+  return {
+    groupBy: groupBy as string[],
+    duration: { value: durationValue as number, unit: unit as AlertSuppressionConfig['duration']['unit'] },
+    missingFieldsStrategy: strategy as AlertSuppressionConfig['missingFieldsStrategy'],
+  };
 }
 
 function requireTable(

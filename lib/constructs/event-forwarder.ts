@@ -1,0 +1,134 @@
+import { Aws } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { PatternGroup } from '../../src/engine/eventbridge/group-patterns';
+import { acknowledge } from '../posture';
+import { ruleConstructIds, TARGET_MAX_EVENT_AGE, TARGET_RETRY_ATTEMPTS, toCdkEventPattern } from './cloudtrail-rule-trigger';
+import { FAILURE_RETENTION } from './failure-queues';
+
+export interface EventForwarderProps {
+  /** The detector's pattern groups (`cloudTrailPatternGroups`): the forwarder selects exactly what the detector does. */
+  readonly groups: readonly PatternGroup[];
+  /** The central event bus; may be in another account and/or region (a token, e.g. a CloudFormation parameter). */
+  readonly targetBusArn: string;
+  /**
+   * Where EventBridge puts events it could not put on the central bus. Default: a dedicated SQS queue encrypted with
+   * a dedicated customer-managed key (what the member-account template uses).
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+}
+
+/**
+ * EventBridge rules on this account's default bus — one per pattern group, the same groups and patterns as the
+ * detector's triggers — that put every matching CloudTrail event on the central bus. The event keeps its envelope
+ * (`account`, `region`, `detail`): the detector sees where it happened. Cross-account and cross-region bus targets
+ * need an execution role; this one may only `events:PutEvents` on the central bus, and only EventBridge rules of
+ * this account may assume it. Retry policy at the maxima (24 h, 185 attempts), then the dead-letter queue.
+ */
+export class EventForwarder extends Construct {
+  readonly role: iam.Role;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly eventRules: events.Rule[] = [];
+  /** Only when the forwarder made its own queue. */
+  readonly key?: kms.Key;
+
+  constructor(scope: Construct, id: string, props: EventForwarderProps) {
+    super(scope, id);
+    this.role = new iam.Role(this, 'Role', {
+      description: 'Lets the CloudTrail detector forwarding rules put matching events on the central event bus',
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      inlinePolicies: {
+        PutEventsOnCentralBus: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [props.targetBusArn] })],
+        }),
+      },
+    });
+    if (props.deadLetterQueue) {
+      this.deadLetterQueue = props.deadLetterQueue;
+    } else {
+      const { key, queue } = forwarderDeadLetterQueue(this);
+      this.key = key;
+      this.deadLetterQueue = queue;
+    }
+    const target = new CentralBusTarget(props.targetBusArn, this.role, this.deadLetterQueue);
+    for (const { group, id: ruleId } of ruleConstructIds(props.groups)) {
+      const eventRule = new events.Rule(this, ruleId, {
+        description: `Forwards to the central detector bus: ${group.description}`.slice(0, 512),
+        eventPattern: toCdkEventPattern(group.pattern),
+      });
+      eventRule.addTarget(target);
+      this.eventRules.push(eventRule);
+    }
+  }
+}
+
+/** An event-bus target with a given role, a dead-letter queue and a retry policy (CDK's EventBus target has no retry). */
+class CentralBusTarget implements events.IRuleTarget {
+  constructor(
+    private readonly busArn: string,
+    private readonly role: iam.IRole,
+    private readonly queue: sqs.IQueue,
+  ) {}
+
+  bind(rule: events.IRule): events.RuleTargetConfig {
+    targets.addToDeadLetterQueueResourcePolicy(rule, this.queue);
+    return {
+      arn: this.busArn,
+      role: this.role,
+      deadLetterConfig: { arn: this.queue.queueArn },
+      retryPolicy: {
+        maximumEventAgeInSeconds: TARGET_MAX_EVENT_AGE.toSeconds(),
+        maximumRetryAttempts: TARGET_RETRY_ATTEMPTS,
+      },
+    };
+  }
+}
+
+function forwarderDeadLetterQueue(scope: Construct): { key: kms.Key; queue: sqs.Queue } {
+  const key = new kms.Key(scope, 'Key', {
+    description: 'Encrypts the CloudTrail detector forwarder dead-letter queue (events not delivered to the central bus)',
+    enableKeyRotation: true,
+  });
+  // Scoped to rules of this account and region ("rule/*": listing the rules would make a dependency cycle, see
+  // failure-queues.ts); the queue policy narrows senders to each forwarding rule's ARN.
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'EventBridgeTargetDeadLetters',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/*` },
+      },
+    }),
+  );
+  const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    enforceSSL: true,
+    retentionPeriod: FAILURE_RETENTION,
+  });
+  const cfnQueue = queue.node.defaultChild as sqs.CfnQueue;
+  acknowledge(
+    cfnQueue,
+    'AwsSolutions-SQS3',
+    'This queue is itself a dead-letter queue: the EventBridge target DLQ of the rules forwarding CloudTrail events ' +
+      'to the central detector bus. cdk-nag SQS3 recognizes a queue as a DLQ only through an SQS redrive policy or a ' +
+      'Lambda deadLetterConfig, not through EventBridge target dead-letter configurations.',
+  );
+  acknowledge(
+    cfnQueue,
+    'Serverless-SQSRedrivePolicy',
+    'This queue is itself a dead-letter queue (EventBridge target DLQ of the forwarding rules); nothing consumes it ' +
+      'automatically, so there are no failed receives to redrive, and a DLQ of a DLQ would only move the problem. ' +
+      'Messages wait 14 days for an operator (docs/organization.md).',
+  );
+  return { key, queue };
+}

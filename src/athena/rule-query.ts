@@ -1,0 +1,92 @@
+import { parseKql } from '../engine/kql';
+import type { DetectionRule } from '../engine/rules';
+import { quoteIdentifier } from './ddl';
+import { formatCondition, sqlString, translateKql, UntranslatableError } from './translate';
+
+export interface QueryOptions {
+  readonly database: string;
+  readonly table: string;
+  /** Inclusive first and last day, `yyyy-MM-dd` (UTC). */
+  readonly since?: string;
+  readonly until?: string;
+}
+
+export type RuleTranslation =
+  | { readonly ok: true; readonly rule: DetectionRule; readonly sql: string }
+  | { readonly ok: false; readonly rule: DetectionRule; readonly reason: string; readonly sql: string };
+
+const ALERT_COLUMNS = [
+  'eventtime',
+  'eventid',
+  'eventsource',
+  'eventname',
+  'awsregion',
+  'recipientaccountid',
+  'useridentity.arn AS useridentity_arn',
+  'useridentity.type AS useridentity_type',
+  'sourceipaddress',
+  'useragent',
+  'requestparameters',
+  'errorcode',
+];
+
+function comment(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => `-- ${line}`.trimEnd())
+    .join('\n');
+}
+
+function nextDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Partition pruning on the projected `timestamp` (the delivery day, yyyy/MM/dd) plus the exact filter on eventtime.
+ * CloudTrail delivers a file up to about 15 minutes after its events, so the partition range reaches one day past
+ * `until`; the eventtime filter keeps the result exact.
+ */
+export function dateRangeConditions(since: string | undefined, until: string | undefined): string[] {
+  const conditions: string[] = [];
+  if (since !== undefined) {
+    conditions.push(`"timestamp" >= ${sqlString(since.replace(/-/g, '/'))}`);
+    conditions.push(`eventtime >= ${sqlString(`${since}T00:00:00Z`)}`);
+  }
+  if (until !== undefined) {
+    const after = nextDay(until);
+    conditions.push(`"timestamp" <= ${sqlString(after.replace(/-/g, '/'))}`);
+    conditions.push(`eventtime < ${sqlString(`${after}T00:00:00Z`)}`);
+  }
+  return conditions;
+}
+
+function header(rule: DetectionRule): string {
+  return [comment(`rule: ${rule.name} (${rule.ruleId})`), comment(`file: ${rule.sourceFile}`), comment(`kql: ${rule.query.trim()}`)].join('\n');
+}
+
+export function translateRule(rule: DetectionRule, options: QueryOptions): RuleTranslation {
+  let condition;
+  try {
+    if (rule.type !== 'query') throw new UntranslatableError(`type "${rule.type}" is not a query rule (only single-event queries translate)`);
+    if (rule.language !== 'kuery') throw new UntranslatableError(`language "${rule.language}" is not KQL`);
+    condition = translateKql(parseKql(rule.query));
+  } catch (error) {
+    if (!(error instanceof UntranslatableError)) throw error;
+    const reason = error.message;
+    return { ok: false, rule, reason, sql: `${header(rule)}\n${comment(`NOT TRANSLATED: ${reason}`)}\n` };
+  }
+  const where = [...dateRangeConditions(options.since, options.until), formatCondition(condition)];
+  const sql = [
+    header(rule),
+    'SELECT',
+    `  ${sqlString(rule.ruleId)} AS rule_id,`,
+    `  ${sqlString(rule.name)} AS rule_name,`,
+    ALERT_COLUMNS.map((column) => `  ${column}`).join(',\n'),
+    `FROM ${quoteIdentifier(options.database)}.${quoteIdentifier(options.table)}`,
+    `WHERE ${where.join('\n  AND ')};`,
+    '',
+  ].join('\n');
+  return { ok: true, rule, sql };
+}

@@ -1,0 +1,108 @@
+import { App, type CfnResource as CdkCfnResource, Stack } from 'aws-cdk-lib';
+import * as nag from 'cdk-nag';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DetectorStack } from '../../lib/detector-stack';
+import { addPostureChecks } from '../../lib/posture';
+import { loadRulePack } from '../engine/rules';
+import type { ReportInput } from './report-input';
+import type { CfnTemplate } from './template';
+import { toolVersions } from './versions';
+
+export const REPOSITORY_ROOT = join(__dirname, '..', '..');
+/** As in bin/app.ts (which synthesizes on import, so it cannot be imported). */
+export const STACK_ID = 'CloudTrailStreamDetector';
+const STACK_DESCRIPTION = 'Detects AWS API calls (first rule: RDS StartExportTask) with Elastic KQL rules and alerts via SNS';
+
+/**
+ * The context `cdk synth` would give the app: `cdk.context.json`, then `cdk.json`'s `context`, both from `directory`
+ * (the project root, where `npm run` starts), then the command-line `-c` values. The CLI also turns on path
+ * metadata, which the report uses to name constructs.
+ */
+export function cdkContext(directory: string, commandLine: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const read = (file: string): Record<string, unknown> => (existsSync(join(directory, file)) ? JSON.parse(readFileSync(join(directory, file), 'utf8')) : {});
+  return {
+    ...read('cdk.context.json'),
+    ...((read('cdk.json').context as Record<string, unknown> | undefined) ?? {}),
+    'aws:cdk:enable-path-metadata': true,
+    ...commandLine,
+  };
+}
+
+/**
+ * Synthesizes the detector stack in-process, offline, with the cdk-nag checks of bin/app.ts (throws on any
+ * unacknowledged finding, as `cdk synth` fails), into a temporary directory that is removed afterwards, and gathers
+ * everything the report needs.
+ */
+export function synthesizeForReport(commandLineContext: Readonly<Record<string, unknown>>, projectDirectory = REPOSITORY_ROOT): ReportInput {
+  const context = cdkContext(projectDirectory, commandLineContext);
+  const outdir = mkdtempSync(join(tmpdir(), 'audit-report-'));
+  try {
+    const startedAt = new Date();
+    const started = process.hrtime.bigint();
+    const app = new App({ context, outdir, analyticsReporting: false });
+    addPostureChecks(app);
+    const stack = new DetectorStack(app, STACK_ID, { description: STACK_DESCRIPTION });
+    const assembly = app.synth();
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const template = assembly.getStackArtifact(stack.artifactId).template as CfnTemplate;
+    const rulesDirectory = resolve((stack.node.tryGetContext('rulesDir') as string | undefined) ?? join(REPOSITORY_ROOT, 'rules'));
+    const { rules, unsupported } = loadRulePack(rulesDirectory);
+    return {
+      stackName: stack.stackName,
+      template,
+      constructPaths: constructPaths(template, stack),
+      rules: { directory: rulesDirectory, supported: rules, unsupported },
+      nag: nagResults(app),
+      versions: toolVersions(REPOSITORY_ROOT),
+      synth: { startedAt, durationMs, context: commandLineContext },
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** From the template's `aws:cdk:path` metadata; from the construct tree for resources without it. */
+function constructPaths(template: CfnTemplate, stack: Stack): Record<string, string> {
+  const paths: Record<string, string> = {};
+  for (const construct of stack.node.findAll()) {
+    const resource = construct as Partial<CdkCfnResource>;
+    if (typeof resource.cfnResourceType === 'string' && resource.logicalId !== undefined) {
+      paths[stack.resolve(resource.logicalId)] = construct.node.path;
+    }
+  }
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    const path = resource.Metadata?.['aws:cdk:path'];
+    if (typeof path === 'string') paths[logicalId] = path;
+  }
+  const prefix = `${stack.node.path}/`;
+  return Object.fromEntries(Object.entries(paths).map(([id, path]) => [id, path.startsWith(prefix) ? path.slice(prefix.length) : path]));
+}
+
+type NagPackClass = new () => nag.NagPack;
+
+/**
+ * The packs registered on the app (by name), each run again on the synthesized construct tree by a fresh instance
+ * of the same pack, so the report states the findings rather than assuming them. Acknowledged findings are not
+ * counted (cdk-nag skips them); the synth has already failed if any other finding exists.
+ */
+function nagResults(app: App): ReportInput['nag'] {
+  const previous = process.env.JSII_DEPRECATED;
+  process.env.JSII_DEPRECATED = 'quiet';
+  // Deprecated in favour of a `Validations.of(app).plugins` that aws-cdk-lib 2.276 does not have yet.
+  const registered = (app.policyValidationBeta1 ?? []).map((plugin) => plugin.name);
+  if (previous === undefined) delete process.env.JSII_DEPRECATED;
+  else process.env.JSII_DEPRECATED = previous;
+  const packClasses = Object.values(nag).filter((value): value is NagPackClass => typeof value === 'function' && value.prototype instanceof nag.NagPack);
+  return registered.map((name) => {
+    const PackClass = packClasses.find((candidate) => new candidate().name === name);
+    if (!PackClass) return { pack: name, unacknowledgedFindings: 0, messages: ['(not a cdk-nag pack: its own result is that the synth passed)'] };
+    const report = new PackClass().validateScope(app);
+    return {
+      pack: name,
+      unacknowledgedFindings: report.violations.reduce((sum, violation) => sum + Math.max(1, violation.violatingResources.length), 0),
+      messages: report.violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((resource) => resource.resourceLogicalId).join(', ')}`),
+    };
+  });
+}

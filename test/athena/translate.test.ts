@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseKql } from '../../src/engine/kql';
+import { loadRulePack } from '../../src/engine/rules';
+import { cloudTrailTableDdl } from '../../src/athena/ddl';
+import { translateRule } from '../../src/athena/rule-query';
+import { formatCondition, translateKql, UntranslatableError } from '../../src/athena/translate';
+import { runCli } from '../cli/cli-harness';
+
+const ROOT = resolve(__dirname, '..', '..');
+const ELASTIC = '/work/shared/conformance/elastic-aws-kuery-rules';
+const where = (kql: string): string => formatCondition(translateKql(parseKql(kql)));
+
+describe('athena: seed rule', () => {
+  it('prints the exact SQL for the RDS snapshot export rule', () => {
+    const [rule] = loadRulePack(join(ROOT, 'rules')).rules;
+    const result = translateRule(rule, { database: 'default', table: 'cloudtrail_logs', since: '2024-01-01', until: '2024-01-31' });
+    expect(result.ok).toBe(true);
+    expect(result.sql.split('\n').slice(3).join('\n')).toBe(`SELECT
+  '119c8877-8613-416d-a98a-96b6664ee73a' AS rule_id,
+  'AWS RDS Snapshot Export' AS rule_name,
+  eventtime,
+  eventid,
+  eventsource,
+  eventname,
+  awsregion,
+  recipientaccountid,
+  useridentity.arn AS useridentity_arn,
+  useridentity.type AS useridentity_type,
+  sourceipaddress,
+  useragent,
+  requestparameters,
+  errorcode
+FROM "default"."cloudtrail_logs"
+WHERE "timestamp" >= '2024/01/01'
+  AND eventtime >= '2024-01-01T00:00:00Z'
+  AND "timestamp" <= '2024/02/01'
+  AND eventtime < '2024-02-01T00:00:00Z'
+  AND eventsource = 'rds.amazonaws.com'
+  AND eventname = 'StartExportTask'
+  AND (COALESCE(errorcode, '') IN ('', '-', 'none') AND COALESCE(errormessage, '') IN ('', '-', 'none'));
+`);
+  });
+});
+
+describe('athena: KQL semantics', () => {
+  it('escapes quotes, LIKE metacharacters and keeps an escaped asterisk literal', () => {
+    expect(where(`user_agent.original: "O'Brien"`)).toBe(`useragent = 'O''Brien'`);
+    expect(where(String.raw`user_agent.original: *it's\*100%_a\\b*`)).toBe(String.raw`useragent LIKE '%it''s*100\%\_a\\b%' ESCAPE '\'`);
+    expect(where(String.raw`user_agent.original: a\*b`)).toBe(`useragent = 'a*b'`);
+  });
+
+  it('guards wildcards and exists checks against values null removal drops', () => {
+    expect(where('user_agent.original: *n*')).toBe(`useragent LIKE '%n%' ESCAPE '\\'\n  AND useragent NOT IN ('', '-', 'none')`);
+    expect(where('source.address: *')).toBe(`sourceipaddress IS NOT NULL\n  AND sourceipaddress NOT IN ('', '-', 'none')`);
+    expect(where('event.provider: "-"')).toBe('FALSE');
+  });
+
+  it('makes not true for a missing field', () => {
+    expect(where('not aws.cloudtrail.user_identity.type: "AWSService"')).toBe(`NOT COALESCE(useridentity.type = 'AWSService', FALSE)`);
+    expect(where('not user_agent.original: (*terraform* or "x")')).toBe(
+      `NOT COALESCE((useragent LIKE '%terraform%' ESCAPE '\\' OR useragent = 'x'), FALSE)`,
+    );
+  });
+
+  it('turns value lists into IN lists', () => {
+    expect(where('event.action: (A or "B" or A)')).toBe(`eventname IN ('A', 'B')`);
+  });
+
+  it('treats the dataset as a constant and the outcome exactly', () => {
+    expect(where('data_stream.dataset: "aws.cloudtrail"')).toBe('TRUE');
+    expect(where('event.dataset: other')).toBe('FALSE');
+    expect(where('event.action: X and event.outcome: failure')).toBe(
+      `eventname = 'X'\n  AND NOT (COALESCE(errorcode, '') IN ('', '-', 'none') AND COALESCE(errormessage, '') IN ('', '-', 'none'))`,
+    );
+    // ConsoleLogin takes its outcome from responseElements.ConsoleLogin.
+    expect(where('event.outcome: success')).toContain(`lower(NULLIF(NULLIF(NULLIF(json_extract_scalar(responseelements, '$["ConsoleLogin"]')`);
+  });
+
+  it('matches payload fields type-aware over arrays', () => {
+    const sql = where('aws.cloudtrail.flattened.request_parameters.fromPort: 22');
+    expect(sql).toContain(`json_query(requestparameters, 'lax $."fromPort"[*][*]' WITH ARRAY WRAPPER)`);
+    expect(sql).toContain(`TRY_CAST(v AS DOUBLE) = DOUBLE '22.0'`);
+    expect(where('aws.cloudtrail.flattened.request_parameters.a.b: x')).toContain(`'lax $."a.b"[*][*]'`);
+  });
+
+  it('refuses what it cannot reproduce exactly', () => {
+    for (const kql of ['source.ip: *', 'aws.cloudtrail.request_parameters: *x*', 'source.address: "10.0.0.0/8"', 'foo: bar', 'some text', 'cloud.region > a']) {
+      expect(() => translateKql(parseKql(kql))).toThrow(UntranslatableError);
+    }
+  });
+});
+
+describe('athena: DDL', () => {
+  it('uses the documented columns and the timestamp projection', () => {
+    const ddl = cloudTrailTableDdl({ database: 'default', table: 'ct', bucket: 'b', prefix: 'AWSLogs/1/CloudTrail/eu-west-1/', projectionStart: '2020/01/01' });
+    expect(ddl).toContain("LOCATION 's3://b/AWSLogs/1/CloudTrail/eu-west-1/'");
+    expect(ddl).toContain("'storage.location.template'='s3://b/AWSLogs/1/CloudTrail/eu-west-1/${timestamp}'");
+    expect(ddl).toContain("'projection.timestamp.format'='yyyy/MM/dd'");
+    for (const column of ['requestparameters STRING', 'errorcode STRING', 'tlsdetails STRUCT<', 'recipientaccountid STRING']) expect(ddl).toContain(column);
+  });
+});
+
+describe('athena: CLI', () => {
+  it('prints the seed query and a summary', async () => {
+    const run = await runCli(['athena']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`AND eventname = 'StartExportTask'`);
+    expect(run.stderr).toContain('1 query rule(s) translated, 0 not translated');
+  });
+
+  it('rejects bad arguments', async () => {
+    expect((await runCli(['athena', '--ddl'])).code).toBe(2);
+    expect((await runCli(['athena', '--since', 'yesterday'])).code).toBe(2);
+  });
+});
+
+const describeElastic = existsSync(ELASTIC) ? describe : describe.skip;
+describeElastic('athena: Elastic AWS pack', () => {
+  const rules = existsSync(ELASTIC) ? loadRulePack(ELASTIC).rules.filter((rule) => rule.type === 'query') : [];
+  const results = rules.map((rule) => translateRule(rule, { database: 'default', table: 'cloudtrail_logs' }));
+
+  it('translates or reports every one of the 85 query rules', () => {
+    expect(rules).toHaveLength(85);
+    const translated = results.filter((result) => result.ok).length;
+    expect({ translated, untranslated: results.length - translated }).toEqual({ translated: 70, untranslated: 15 });
+  });
+
+  it('reports a reason for each untranslatable rule, in a comment', () => {
+    const byFile = new Map(results.map((result) => [result.rule.sourceFile.split('/').pop(), result]));
+    const reasonOf = (file: string): string => {
+      const result = byFile.get(file);
+      if (result === undefined || result.ok) throw new Error(`${file} was translated`);
+      expect(result.sql).toContain('-- NOT TRANSLATED: ');
+      return result.reason;
+    };
+    expect(reasonOf('impact_cloudwatch_log_group_deletion.toml')).toMatch(/^source\.ip/);
+    expect(reasonOf('persistence_iam_login_profile_created_or_modified.toml')).toMatch(/^source\.as\.organization\.name/);
+    expect(reasonOf('privilege_escalation_sts_get_federation_token_administrator_access.toml')).toMatch(/Map\.toString/);
+  });
+
+  it('translates a sample exactly', () => {
+    const sqlOf = (file: string): string => {
+      const result = results.find((r) => r.rule.sourceFile.endsWith(file));
+      if (result === undefined || !result.ok) throw new Error(`${file} not translated`);
+      return result.sql.slice(result.sql.indexOf('WHERE '));
+    };
+    expect(sqlOf('impact_backup_recovery_point_deleted.toml')).toBe(`WHERE eventsource = 'backup.amazonaws.com'
+  AND eventname = 'DeleteRecoveryPoint'
+  AND (COALESCE(errorcode, '') IN ('', '-', 'none') AND COALESCE(errormessage, '') IN ('', '-', 'none'))
+  AND NOT COALESCE(useridentity.type = 'AWSService', FALSE);
+`);
+    expect(sqlOf('defense_evasion_waf_rule_or_rule_group_deletion.toml')).toContain(
+      `eventsource IN ('waf.amazonaws.com', 'waf-regional.amazonaws.com', 'wafv2.amazonaws.com')`,
+    );
+    expect(sqlOf('privilege_escalation_bedrock_phantom_user_activity_outside_bedrock.toml')).toContain(`LIKE 'BedrockAPIKey-%' ESCAPE '\\'`);
+    expect(sqlOf('defense_evasion_guardduty_finding_suppression.toml')).toContain(`'lax $."activate"[*][*]'`);
+    expect(readFileSync(join(ELASTIC, 'SOURCE.md'), 'utf8')).toContain('85 `type = "query"`');
+  });
+});
