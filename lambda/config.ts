@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { exceptionPackFromJson, type ExceptionList } from '../src/engine/exceptions';
 
 export interface HandlerConfig {
   readonly alertTopicArn: string;
@@ -11,9 +12,12 @@ export interface HandlerConfig {
    * Must be longer than the function timeout, so that a live invocation's claim is never taken over.
    */
   readonly claimLeaseSeconds: number;
+  /** Where alert suppression windows are stored in the archive bucket (`ALERT_SUPPRESSION_PREFIX`, default `suppression/`). */
+  readonly suppressionPrefix: string;
 }
 
 const DEFAULT_ARCHIVE_PREFIX = 'alerts/';
+const DEFAULT_SUPPRESSION_PREFIX = 'suppression/';
 export const DEFAULT_CLAIM_LEASE_SECONDS = 300;
 
 /** Deployment settings packaged next to rules.json (`detector-config.json`, written by the CDK stack). */
@@ -50,6 +54,22 @@ export function readDetectorConfig(path: string): DetectorConfigFile {
 }
 
 /**
+ * Reads `exceptions.json` (resolved at synth from the exception list exports, docs/exceptions.md) at cold start:
+ * rule id → its exception lists. Absent file: no exceptions. A present but malformed file throws.
+ */
+export function readExceptionPack(path: string): Map<string, readonly ExceptionList[]> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw error;
+  }
+  const resolved = exceptionPackFromJson(text, path);
+  return new Map(resolved.filter((rule) => rule.lists.length > 0).map((rule) => [rule.ruleId, rule.lists.map(({ list }) => list)]));
+}
+
+/**
  * Reads the Lambda's configuration from its environment. Throws at cold start, naming every missing
  * variable, so a misconfigured deployment fails on its first invocation instead of per alert.
  */
@@ -69,6 +89,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv, defaultRulesPath: stri
     archivePrefix: normalisePrefix(env.ALERT_ARCHIVE_PREFIX ?? DEFAULT_ARCHIVE_PREFIX),
     rulesPath: nonEmpty(env.DETECTOR_RULES_PATH) ?? defaultRulesPath,
     claimLeaseSeconds: claimLease(env.ALERT_CLAIM_LEASE_SECONDS),
+    suppressionPrefix: normalisePrefix(env.ALERT_SUPPRESSION_PREFIX ?? DEFAULT_SUPPRESSION_PREFIX),
   };
 }
 

@@ -4,8 +4,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { createDetector } from '../src/engine/detector';
 import { InvalidEventError, unwrapEventBridgeEvent } from '../src/engine/input/eventbridge-envelope';
-import { readDetectorConfig, readHandlerConfig } from './config';
-import { deliverAlert, type AlertDelivery } from './delivery/deliver-alert';
+import { readDetectorConfig, readExceptionPack, readHandlerConfig } from './config';
+import type { AlertDelivery } from './delivery/deliver-alert';
+import { handleMatch } from './delivery/suppress-match';
 import { loadRulePack } from './load-rule-pack';
 import { createLogger } from './log';
 
@@ -17,6 +18,8 @@ import { createLogger } from './log';
  * - ALERT_TOPIC_ARN, ALERT_ARCHIVE_BUCKET (required), ALERT_ARCHIVE_PREFIX (default `alerts/`)
  * - DETECTOR_RULES_PATH (default: `rules.json` bundled next to this file)
  * - DETECTOR_CONFIG_PATH (default: `detector-config.json` next to this file, optional): account display names
+ * - DETECTOR_EXCEPTIONS_PATH (default: `exceptions.json` next to this file, optional): resolved rule exceptions
+ * - ALERT_SUPPRESSION_PREFIX (default `suppression/`): where alert suppression windows are kept in the archive bucket
  * - ALERT_CLAIM_LEASE_SECONDS (default 300): how long a delivery claim blocks other deliveries of the same alert;
  *   must exceed the function timeout (docs/delivery.md)
  * - AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL_S3 (optional, read by the SDK itself): local endpoints
@@ -29,6 +32,8 @@ const config = readHandlerConfig(process.env, path.join(__dirname, 'rules.json')
 const detector = createDetector(loadRulePack(config.rulesPath));
 // Optional deployment settings bundled next to rules.json (account display names); DETECTOR_CONFIG_PATH for tests.
 const { accountNames } = readDetectorConfig(process.env.DETECTOR_CONFIG_PATH?.trim() || path.join(__dirname, 'detector-config.json'));
+// Rule exceptions resolved at synth (docs/exceptions.md); DETECTOR_EXCEPTIONS_PATH for tests.
+const exceptions = readExceptionPack(process.env.DETECTOR_EXCEPTIONS_PATH?.trim() || path.join(__dirname, 'exceptions.json'));
 const delivery: AlertDelivery = {
   sns: new SNSClient({}),
   topicArn: config.alertTopicArn,
@@ -40,6 +45,7 @@ createLogger().info('detector initialised', {
   rulesPath: config.rulesPath,
   ruleIds: detector.rules.map((compiled) => compiled.rule.ruleId),
   claimLeaseSeconds: config.claimLeaseSeconds,
+  exceptionItems: Object.fromEntries([...exceptions].map(([ruleId, lists]) => [ruleId, lists.flatMap((list) => list.items.map((item) => `${list.listId}/${item.itemId}`))])),
 });
 
 export interface InvocationSummary {
@@ -47,6 +53,8 @@ export interface InvocationSummary {
   readonly alerts: number;
   /** Of those, alerts an earlier delivery of the same event had already published (nothing sent again). */
   readonly duplicates: number;
+  /** Of those, matches not published because of an exception or a suppression window (absent when 0). */
+  readonly suppressed?: number;
 }
 
 export async function handler(
@@ -60,17 +68,20 @@ export async function handler(
     log = log.child({ eventId: logField(record.eventID), eventName: logField(record.eventName) });
     checkRecord(record, envelopeId);
 
-    const detections = detector.detect(record, { receivedAt: new Date(), envelope });
+    const receivedAt = new Date();
+    const detections = detector.detect(record, { receivedAt, envelope });
     // One at a time: a failure stops before later alerts, and the retry redoes them all (those already
     // published are recognised by their archive objects and suppressed).
     let duplicates = 0;
+    let suppressed = 0;
     for (const detection of detections) {
-      const delivered = await deliverAlert(detection, delivery, log, context.awsRequestId);
-      if (delivered.outcome === 'duplicate') duplicates += 1;
+      const handled = await handleMatch(detection, { delivery, exceptions, suppressionPrefix: config.suppressionPrefix, receivedAt }, log, context.awsRequestId);
+      if (handled.outcome === 'duplicate') duplicates += 1;
+      else if (handled.outcome !== 'published') suppressed += 1;
     }
 
-    log.info('event processed', { alerts: detections.length, duplicates });
-    return { alerts: detections.length, duplicates };
+    log.info('event processed', { alerts: detections.length, duplicates, ...(suppressed > 0 ? { suppressed } : {}) });
+    return { alerts: detections.length, duplicates, ...(suppressed > 0 ? { suppressed } : {}) };
   } catch (error) {
     log.error('event processing failed', { error });
     throw error;

@@ -3,7 +3,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { join, resolve } from 'node:path';
 import { parseAlertEmails } from './alert-emails';
-import { ALERT_ARCHIVE_PREFIX, AlertArchive } from './constructs/alert-archive';
+import { ALERT_ARCHIVE_PREFIX, ALERT_SUPPRESSION_PREFIX, AlertArchive } from './constructs/alert-archive';
 import { AlertKey } from './constructs/alert-key';
 import { AlertTopic } from './constructs/alert-topic';
 import { CentralEventBus } from './constructs/central-event-bus';
@@ -13,6 +13,7 @@ import { DeliveryAlarms } from './constructs/delivery-alarms';
 import { EventForwarder } from './constructs/event-forwarder';
 import { FailureQueues } from './constructs/failure-queues';
 import { parseAccountNames, parseOrganizationId } from './organization';
+import { parseExceptionSettings, writeExceptionPackFile, type ExceptionPackFile } from './exception-pack-file';
 import { writeRulePackFile } from './rule-pack-file';
 
 const DEFAULT_RULES_DIRECTORY = join(__dirname, '..', 'rules');
@@ -22,11 +23,16 @@ const DEFAULT_RULES_DIRECTORY = join(__dirname, '..', 'rules');
  * Context: `alertEmails` (comma-separated e-mail subscriptions), `rulesDir` (default: `rules/` in the repository),
  * `opsTopicArn` (existing SNS topic for operational alarms; default: the alert topic), `reservedConcurrency`
  * (number, or `none`; default 10), `organizationId` (central mode, docs/organization.md: the rules listen on a custom
- * bus the organization's accounts forward to), `accountNames` (JSON object account id → display name, for alerts).
+ * bus the organization's accounts forward to), `accountNames` (JSON object account id → display name, for alerts),
+ * `exceptionsDir` (Kibana exception list exports, default `exceptions/` in the repository when present),
+ * `exceptionMapping` (JSON rule id → list ids) and `allowExceptionsWithoutExpiry` (docs/exceptions.md).
  * Delivery design and posture: docs/posture.md.
  * Environment-agnostic: no account/region and no lookups, so it synthesizes offline.
  */
 export class DetectorStack extends Stack {
+  /** The rule exceptions packaged with the function, resolved at synth (the audit report lists them). */
+  readonly exceptions: ExceptionPackFile;
+
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, { analyticsReporting: false, ...props });
     // S3 server access logs are delivered under a bucket policy (logging.s3.amazonaws.com, scoped to the source
@@ -36,6 +42,7 @@ export class DetectorStack extends Stack {
     const emails = parseAlertEmails(this.node.tryGetContext('alertEmails'));
     const rulesDirectory = resolve(this.node.tryGetContext('rulesDir') ?? DEFAULT_RULES_DIRECTORY);
     const rulePack = writeRulePackFile(this, rulesDirectory);
+    this.exceptions = writeExceptionPackFile(this, rulePack.rules.map((compiled) => compiled.rule), parseExceptionSettings(this));
 
     const opsTopicArn = parseOpsTopicArn(this.node.tryGetContext('opsTopicArn'));
     const reservedConcurrency = parseReservedConcurrency(this.node.tryGetContext('reservedConcurrency'));
@@ -54,6 +61,8 @@ export class DetectorStack extends Stack {
       archivePrefix: ALERT_ARCHIVE_PREFIX,
       key,
       rulePackPath: rulePack.path,
+      exceptionPackPath: this.exceptions.path,
+      suppressionPrefix: ALERT_SUPPRESSION_PREFIX,
       failureQueue: failures.invocationFailures,
       failureKey: failures.key,
       reservedConcurrency,

@@ -59,7 +59,7 @@ export type ConditionalPutResult = { readonly written: true; readonly etag: stri
 export async function conditionalPut(
   archive: AlertArchive,
   key: string,
-  document: ArchivedAlert,
+  document: ArchivedAlert | object,
   condition: { readonly ifNoneMatch: '*' } | { readonly ifMatch: string },
 ): Promise<ConditionalPutResult> {
   try {
@@ -119,6 +119,24 @@ export async function readArchiveObject(archive: AlertArchive, key: string): Pro
   }
 }
 
+/** Reads any JSON object at `key` (suppression records and windows); `undefined` when there is none. */
+export async function readJsonObject(archive: AlertArchive, key: string): Promise<{ readonly etag: string; readonly json: unknown } | undefined> {
+  let output;
+  try {
+    output = await archive.client.send(new GetObjectCommand({ Bucket: archive.bucket, Key: key }));
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+  if (output.ETag === undefined) throw new Error(`S3 answered the get of ${key} without an ETag`);
+  const text = (await output.Body?.transformToString('utf8')) ?? '';
+  try {
+    return { etag: output.ETag, json: JSON.parse(text) as unknown };
+  } catch {
+    return { etag: output.ETag, json: undefined };
+  }
+}
+
 function conditionFailure(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -136,7 +154,7 @@ const MAX_SEGMENT_CHARACTERS = 200;
  * An id that had to be changed (or cut: S3 keys end at 1,024 bytes) gets a hash of the original appended, so two
  * different ids never share a key: a shared key would make the second event's alert look like a duplicate.
  */
-function safeKeySegment(id: string): string {
+export function safeKeySegment(id: string): string {
   let safe = id.replace(/[^A-Za-z0-9._-]/g, '_');
   if (safe === '') safe = '_';
   if (/^\.+$/.test(safe)) safe = safe.replace(/\./g, '_');

@@ -10,6 +10,8 @@ export interface AlertArchiveProps {
 
 /** Key prefix the function writes alerts under (and the only place its role may write to). */
 export const ALERT_ARCHIVE_PREFIX = 'alerts/';
+/** Where the detector keeps alert suppression windows (`suppression/<rule>/<key>.json`, docs/exceptions.md). */
+export const ALERT_SUPPRESSION_PREFIX = 'suppression/';
 
 /**
  * The S3 bucket every alert is archived in, for audit. SSE-KMS with the alert key (S3 Bucket Keys keep KMS

@@ -22,6 +22,10 @@ export interface DetectorFunctionProps {
   readonly key: kms.IKey;
   /** The rule pack written at synth time; copied into the bundle as `rules.json`. */
   readonly rulePackPath: string;
+  /** The resolved rule exceptions written at synth time; copied into the bundle as `exceptions.json`. */
+  readonly exceptionPackPath?: string;
+  /** Key prefix of the alert suppression windows in the archive bucket (ALERT_SUPPRESSION_PREFIX). */
+  readonly suppressionPrefix?: string;
   /** Asynchronous on-failure destination: events that failed after Lambda's retries or aged out (throttling). */
   readonly failureQueue: sqs.IQueue;
   readonly failureKey: kms.IKey;
@@ -49,6 +53,8 @@ export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
 export const DEFAULT_RESERVED_CONCURRENCY = 10;
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
+
+export const FUNCTION_TIMEOUT = Duration.seconds(30);
 
 /**
  * Pinned, not Runtime.NODEJS_LATEST: the template (and what runs) only changes when this line does.
@@ -81,7 +87,7 @@ export class DetectorFunction extends Construct {
       // One event at a time, CPU-light; 256 MB buys a faster CPU share than 128 MB for cold starts.
       memorySize: 256,
       // Normalizing and matching take milliseconds; the budget is for SNS/S3 calls and their SDK retries.
-      timeout: Duration.seconds(30),
+      timeout: FUNCTION_TIMEOUT,
       // Every permission is in DetectorRole; CDK's grants (e.g. for the on-failure destination, which would add
       // kms:ReEncrypt* and kms:GenerateDataKey*) must not add a second, wider policy.
       role: role.withoutPolicyUpdates(),
@@ -94,6 +100,10 @@ export class DetectorFunction extends Construct {
         ALERT_TOPIC_ARN: props.topic.topicArn,
         ALERT_ARCHIVE_BUCKET: props.bucket.bucketName,
         ALERT_ARCHIVE_PREFIX: props.archivePrefix,
+        ...(props.suppressionPrefix === undefined ? {} : { ALERT_SUPPRESSION_PREFIX: props.suppressionPrefix }),
+        // A claim older than this is taken over (docs/delivery.md). Just past the timeout: no live invocation can
+        // still hold it, and Lambda's first retry (about a minute after a failure) finds it free.
+        ALERT_CLAIM_LEASE_SECONDS: String(FUNCTION_TIMEOUT.toSeconds() + 15),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -111,6 +121,7 @@ export class DetectorFunction extends Construct {
           afterBundling: (_inputDir, outputDir) => [
             `cp ${shellQuote(props.rulePackPath)} ${shellQuote(join(outputDir, 'rules.json'))}`,
             ...(configPath ? [`cp ${shellQuote(configPath)} ${shellQuote(join(outputDir, DETECTOR_CONFIG_FILE))}`] : []),
+            ...(props.exceptionPackPath ? [`cp ${shellQuote(props.exceptionPackPath)} ${shellQuote(join(outputDir, 'exceptions.json'))}`] : []),
           ],
         },
       },

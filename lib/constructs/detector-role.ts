@@ -13,6 +13,8 @@ export interface DetectorRoleProps {
   readonly topic: sns.ITopic;
   readonly bucket: s3.IBucket;
   readonly archivePrefix: string;
+  /** Key prefix of the alert suppression windows (read and conditionally written); none: no access. */
+  readonly suppressionPrefix?: string;
   readonly key: kms.IKey;
   /** The function's asynchronous on-failure destination (Lambda sends to it with this role). */
   readonly failureQueue: sqs.IQueue;
@@ -47,6 +49,15 @@ export class DetectorRole extends Construct {
         'object whose key (rule id, event id) is only known at run time. Only s3:PutObject and s3:GetObject (read ' +
         'back the exactly-once claim object) are allowed there; no list, delete, ACL or bucket-level action.',
     );
+    if (props.suppressionPrefix !== undefined) {
+      acknowledge(
+        this.role.node.defaultChild as iam.CfnRole,
+        `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${props.suppressionPrefix}*]`,
+        `Object-level wildcard limited to the ${props.suppressionPrefix} prefix of the alert archive: one small state ` +
+          'object per (rule, group_by values) of a rule with alert suppression, whose key is a hash only known at run ' +
+          'time. Only s3:GetObject and s3:PutObject (conditional writes of the window) are allowed there.',
+      );
+    }
   }
 }
 
@@ -74,6 +85,16 @@ function detectorStatements(props: DetectorRoleProps): iam.PolicyStatement[] {
       actions: ['s3:GetObject'],
       resources: [props.bucket.arnForObjects(`${props.archivePrefix}*`)],
     }),
+    ...(props.suppressionPrefix === undefined
+      ? []
+      : [
+          new iam.PolicyStatement({
+            sid: 'TrackSuppressionWindows',
+            // Alert suppression: read the window for a rule and group_by values, and write it back conditionally.
+            actions: ['s3:GetObject', 's3:PutObject'],
+            resources: [props.bucket.arnForObjects(`${props.suppressionPrefix}*`)],
+          }),
+        ]),
     new iam.PolicyStatement({
       sid: 'EncryptAlerts',
       // SNS (publishing to an encrypted topic) and S3 (SSE-KMS PutObject) ask for a data key on the caller's

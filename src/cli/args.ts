@@ -17,6 +17,10 @@ export interface ScanArguments {
   readonly format?: 'json' | 'table';
   /** Write alerts to this file instead of stdout. */
   readonly output?: string;
+  /** Kibana exception list exports (`--exceptions FILE`, repeatable). */
+  readonly exceptionFiles?: readonly string[];
+  /** Apply every given list to every rule, not only to the rules whose `exceptions_list` names it. */
+  readonly exceptionsForAll?: boolean;
 }
 
 /** What the command line asked for, before anything is touched on disk. */
@@ -42,6 +46,8 @@ function parseScanArguments(args: readonly string[]): ParsedArguments {
   const paths: string[] = [];
   const values = new Map<ValueOption, string>();
   let quiet = false;
+  const exceptionFiles: string[] = [];
+  let exceptionsForAll = false;
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] as string;
     if (arg === '--') {
@@ -51,6 +57,19 @@ function parseScanArguments(args: readonly string[]): ParsedArguments {
     if (HELP_FLAGS.has(arg)) return { command: 'help' };
     if (arg === '--quiet' || arg === '-q') {
       quiet = true;
+      continue;
+    }
+    if (arg === '--exceptions-for-all') {
+      exceptionsForAll = true;
+      continue;
+    }
+    if (arg === '--exceptions' || arg.startsWith('--exceptions=')) {
+      // Repeatable: each one names an export file.
+      const inline = arg.startsWith('--exceptions=') ? arg.slice('--exceptions='.length) : undefined;
+      const value = inline ?? args[index + 1];
+      if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return usageError('--exceptions needs a file');
+      exceptionFiles.push(value);
+      if (inline === undefined) index += 1;
       continue;
     }
     const option = VALUE_OPTIONS.find((name) => arg === name || arg.startsWith(`${name}=`));
@@ -111,6 +130,11 @@ function parseScanArguments(args: readonly string[]): ParsedArguments {
   const output = values.get('--output');
   if (output !== undefined) options.output = output;
   if (quiet) options.quiet = true;
+  if (exceptionFiles.length > 0) options.exceptionFiles = exceptionFiles;
+  if (exceptionsForAll) {
+    if (exceptionFiles.length === 0) return usageError('--exceptions-for-all needs at least one --exceptions FILE');
+    options.exceptionsForAll = true;
+  }
   return options;
 }
 

@@ -1,20 +1,19 @@
-import { runAthena } from '../athena/athena-command';
 import { parseArguments } from './args';
 import type { CliIo } from './cli-io';
-import { runScan } from './scan-command';
-import { runRedrive } from './redrive/redrive-command';
 import { HELP_TEXT, PROGRAM_NAME, USAGE } from './usage';
 
 export type { CliIo } from './cli-io';
 
 /**
- * The command line: `scan [--rules DIR] PATH...` and `--help`. Resolves to the exit code rather than exiting, so the
+ * The command line: `scan`, `redrive`, `athena` and `--help` (src/cli/usage.ts). Resolves to the exit code rather than exiting, so the
  * caller (bin/cloudtrail-stream-detector.js, or a test) decides what to do with it and pending output is flushed.
  */
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
   const { stdout = process.stdout, stderr = process.stderr, cwd = process.cwd() } = io;
-  if (argv[0] === 'redrive') return runRedrive(argv.slice(1), { stdout, stderr, cwd });
-  if (argv[0] === 'athena') return runAthena(argv.slice(1), { stdout, stderr, cwd });
+  // Each command is loaded when it is used: the SQS, Lambda and S3 clients cost start-up time a plain scan of local
+  // files should not pay. `require`, not `import()`: the CLI runs its TypeScript through tsx's CommonJS hook.
+  if (argv[0] === 'redrive') return (require('./redrive/redrive-command') as typeof import('./redrive/redrive-command')).runRedrive(argv.slice(1), { stdout, stderr, cwd });
+  if (argv[0] === 'athena') return (require('../athena/athena-command') as typeof import('../athena/athena-command')).runAthena(argv.slice(1), { stdout, stderr, cwd });
   const parsed = parseArguments(argv);
   switch (parsed.command) {
     case 'help':
@@ -24,6 +23,6 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       stderr.write(`${PROGRAM_NAME}: ${parsed.message}\n${USAGE}\nRun '${PROGRAM_NAME} --help' for details.\n`);
       return 2;
     case 'scan':
-      return runScan(parsed, { stdout, stderr, cwd });
+      return (require('./scan-command') as typeof import('./scan-command')).runScan(parsed, { stdout, stderr, cwd });
   }
 }

@@ -2,10 +2,13 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createDetector, type Detection, type Detector } from '../engine/detector';
-import { readRecords, type InputError, type RecordItem } from '../engine/input';
+import { type InputError, type RecordItem } from '../engine/input';
+import { prefilterInWorkers } from '../engine/input/prefilter-pool';
+import { readRecordsForRules } from '../engine/input/read-prefiltered';
 import { compileRules, loadRulePack, RuleFileError, type CompiledRule } from '../engine/rules';
 import type { EcsDocument } from '../engine/ecs/ecs-document';
 import { AlertDeduplicator } from './alert-dedupe';
+import { MatchFilter } from './match-filter';
 import { formatTableRow, tableHeader } from './alert-table';
 import type { CliIo } from './cli-io';
 import { localEntries, type InputEntry } from './input-entry';
@@ -33,6 +36,8 @@ export interface ScanOptions {
   readonly quiet?: boolean;
   readonly format?: 'json' | 'table';
   readonly output?: string;
+  readonly exceptionFiles?: readonly string[];
+  readonly exceptionsForAll?: boolean;
 }
 
 /** Default number of S3 objects read at once. */
@@ -49,6 +54,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   const errors = new LineWriter(io.stderr);
   const rulesDirectory = options.rulesDirectory === undefined ? PACKAGED_RULES_DIRECTORY : resolve(io.cwd, options.rulesDirectory);
   let rules: CompiledRule[];
+  let matchFilter: MatchFilter;
   try {
     const pack = loadRulePack(rulesDirectory);
     // Rules of types the engine cannot run yet are named, then the scan goes on with the others.
@@ -57,6 +63,10 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
       throw new RuleFileError(rulesDirectory, [{ field: '', problem: 'none of the rules in this directory can run' }]);
     }
     rules = compileRules(pack.rules);
+    // --exceptions: the same checks as the synth (owner, reason, expiry), problems named by file, line and field.
+    const loaded = MatchFilter.load(rules, options, io.cwd, new Date());
+    for (const note of loaded.notes) await errors.writeLine(note);
+    matchFilter = loaded.filter;
   } catch (error) {
     await errors.writeLine(`${PROGRAM_NAME}: ${error instanceof Error ? error.message : String(error)}`);
     await errors.writeLine(USAGE);
@@ -98,6 +108,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     progress,
     emptyTally(rules.length),
     interrupt.signal,
+    matchFilter,
   );
   try {
     await scan.run(options, io.cwd);
@@ -106,6 +117,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     progress.clear();
     scan.close();
   }
+  for (const line of matchFilter.unreported()) await errors.writeLine(line);
   if (outputFile !== undefined) await closeOutput(outputFile, scan, options.output ?? '');
   if (interrupt.signal.aborted) scan.tally.interrupted = true;
   await errors.writeLine(formatSummary(scan.tally));
@@ -154,6 +166,7 @@ class Scan {
     private readonly progress: ProgressLine,
     readonly tally: ScanTally,
     private readonly signal: AbortSignal,
+    private readonly matchFilter: MatchFilter,
   ) {}
 
   async run(options: ScanOptions, cwd: string): Promise<void> {
@@ -183,7 +196,8 @@ class Scan {
           },
         });
       }
-      for await (const entry of entries) {
+      // Large objects are gunzipped and pre-filtered on worker threads, ahead of this loop, in order.
+      for await (const entry of prefilterInWorkers(entries, this.detector.rules)) {
         await this.handle(entry);
         if (this.alerts.closed || this.signal.aborted) break;
       }
@@ -223,9 +237,10 @@ class Scan {
         return;
       case 'content':
         this.tally.files += 1;
-        for (const item of readRecords(entry.content, entry.displayPath)) {
+        for (const item of readRecordsForRules(entry.content, entry.displayPath, this.detector.rules)) {
           if (item.kind === 'record') await this.scanRecord(item);
           else if (item.kind === 'error') await this.reportError(item);
+          else if (item.kind === 'unmatched') this.tally.records += item.count; // skipped unparsed: no rule can match them
           else this.tally.skippedDigests += 1;
           if (this.alerts.closed) return;
         }
@@ -260,8 +275,16 @@ class Scan {
         this.tally.duplicateAlerts += 1;
         continue;
       }
+      // Exceptions and alert suppression (docs/exceptions.md): a suppressed match is one line on stderr.
+      const verdict = this.matchFilter.check(detection);
+      if (verdict.kind === 'suppressed') {
+        if (verdict.by === 'exception') this.tally.suppressedByException = (this.tally.suppressedByException ?? 0) + 1;
+        else this.tally.suppressedByWindow = (this.tally.suppressedByWindow ?? 0) + 1;
+        await this.writeError(verdict.line);
+        continue;
+      }
       this.tally.alerts += 1;
-      await this.writeAlert(detection.alert as unknown as EcsDocument);
+      await this.writeAlert(verdict.alert as unknown as EcsDocument);
     }
   }
 

@@ -8,6 +8,9 @@ export interface ScanTally {
   skippedFiles: number;
   alerts: number;
   duplicateAlerts: number;
+  /** Matches an exception excepted (`--exceptions`), and matches alert suppression held back; absent means 0. */
+  suppressedByException?: number;
+  suppressedByWindow?: number;
   errors: number;
   /** The reader of stdout went away before the scan finished. */
   stoppedEarly: boolean;
@@ -42,6 +45,8 @@ export function formatSummary(tally: ScanTally): string {
     count(tally.records, 'record'),
     ...(tally.skippedDigests > 0 ? [`${count(tally.skippedDigests, 'digest')} skipped`] : []),
     count(tally.alerts, 'alert') + (tally.duplicateAlerts > 0 ? ` (${count(tally.duplicateAlerts, 'repeat')} suppressed)` : ''),
+    ...(tally.suppressedByException ? [`${count(tally.suppressedByException, 'match', 'matches')} suppressed by exceptions`] : []),
+    ...(tally.suppressedByWindow ? [`${count(tally.suppressedByWindow, 'match', 'matches')} suppressed by alert suppression`] : []),
     count(tally.errors, 'error'),
   ];
   const stopped = tally.stoppedEarly ? '; stopped early because the output was closed' : '';
@@ -53,8 +58,8 @@ export function formatSummary(tally: ScanTally): string {
   return `scanned ${count(tally.files, 'file')}${skippedFiles} with ${count(tally.rules, 'rule')}: ${parts.join(', ')}${s3}${stopped}${interrupted}`;
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 /** 1536 → `1.5 KB`, in powers of 1024. */

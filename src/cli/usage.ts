@@ -22,10 +22,15 @@ Options:
   --concurrency N      S3 objects read at once (default 8)
   --format json|table  one JSON alert per line (default) or a table for people
   --output FILE        write alerts to FILE (created or truncated) instead of stdout
+  --exceptions FILE    apply the Kibana exception list export FILE (repeatable) to the rules whose exceptions_list
+                       names its lists; suppressed matches go to stderr ("suppressed: ..."), not stdout
+  --exceptions-for-all apply every --exceptions list to every rule
   -q, --quiet          no progress line on stderr (it is only drawn when stderr is a terminal)
   -h, --help           show this help
 
 Each (rule, CloudTrail eventID) pair alerts once per run, however many files repeat the event.
+Rules with [rule.alert_suppression] suppress repeats within their window over event time (@timestamp), in input
+order; each suppressed match is one "suppressed: ..." line on stderr (docs/exceptions.md).
 Problems with inputs go to stderr as "path:position: message", followed by a summary.
 
 Exit status: 0 every input was read; 1 some input could not be read; 2 usage error or unusable rules;

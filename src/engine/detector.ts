@@ -1,12 +1,15 @@
 import { buildAlert } from './alerts/build-alert';
 import type { AlertDocument, DetectionContext } from './alerts/alert-types';
 import { normalizeCloudTrail } from './ecs';
+import type { EcsDocument } from './ecs/ecs-document';
 import { createRuleIndex } from './rule-index';
 import type { CompiledRule } from './rules/detection-rule';
 
 export interface Detection {
   readonly rule: CompiledRule;
   readonly alert: AlertDocument;
+  /** The normalized ECS document the rule matched: what exception items are evaluated against. */
+  readonly document: EcsDocument;
 }
 
 export interface Detector {
@@ -36,7 +39,7 @@ export function createDetector(rules: readonly CompiledRule[]): Detector {
       const detections: Detection[] = [];
       for (const rule of candidates ?? rules) {
         if (rule.matches(document)) {
-          detections.push({ rule, alert: buildAlert(rule.rule, document, context) });
+          detections.push({ rule, alert: buildAlert(rule.rule, document, context), document });
         }
       }
       return detections;

@@ -1,3 +1,4 @@
+import type { ExceptionReportRow } from '../engine/exceptions';
 import type { DetectionRule, UnsupportedRule } from '../engine/rules';
 import type { CfnTemplate } from './template';
 
@@ -12,6 +13,8 @@ export interface ReportInput {
     readonly supported: readonly DetectionRule[];
     readonly unsupported: readonly UnsupportedRule[];
   };
+  /** The rule exceptions the synth packaged (one row per rule and item) and the export files they came from. */
+  readonly exceptions: { readonly rows: readonly ExceptionReportRow[]; readonly files: readonly string[] };
   /** The cdk-nag packs registered on the app, with the findings each reports on the synthesized app. */
   readonly nag: ReadonlyArray<{ readonly pack: string; readonly unacknowledgedFindings: number; readonly messages: readonly string[] }>;
   readonly versions: Readonly<Record<string, string>>;

@@ -3,6 +3,7 @@ import type { ReportInput } from './report-input';
 import { cdkNagSection } from './sections/cdk-nag';
 import { deliverySection } from './sections/delivery';
 import { encryptionSection } from './sections/encryption';
+import { exceptionsSection } from './sections/exceptions';
 import { permissionsSection } from './sections/permissions';
 import { rulesSection } from './sections/rules';
 import { versionsSection } from './sections/versions';
@@ -19,6 +20,7 @@ export function renderReport(input: ReportInput): string {
       `Design and reasons: ${code('docs/posture.md')}.`,
     '',
     ...rulesSection(input),
+    ...exceptionsSection(input),
     ...deliverySection(input),
     ...permissionsSection(input),
     ...encryptionSection(input),

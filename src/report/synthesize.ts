@@ -2,18 +2,16 @@ import { App, type CfnResource as CdkCfnResource, Stack } from 'aws-cdk-lib';
 import * as nag from 'cdk-nag';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { DetectorStack } from '../../lib/detector-stack';
-import { addPostureChecks } from '../../lib/posture';
+import { join, relative, resolve } from 'node:path';
+import { addDetectorStacks, DETECTOR_STACK_ID } from '../../lib/detector-app';
+import { describeExceptions } from '../engine/exceptions';
 import { loadRulePack } from '../engine/rules';
 import type { ReportInput } from './report-input';
 import type { CfnTemplate } from './template';
 import { toolVersions } from './versions';
 
 export const REPOSITORY_ROOT = join(__dirname, '..', '..');
-/** As in bin/app.ts (which synthesizes on import, so it cannot be imported). */
-export const STACK_ID = 'CloudTrailStreamDetector';
-const STACK_DESCRIPTION = 'Detects AWS API calls (first rule: RDS StartExportTask) with Elastic KQL rules and alerts via SNS';
+export const STACK_ID = DETECTOR_STACK_ID;
 
 /**
  * The context `cdk synth` would give the app: `cdk.context.json`, then `cdk.json`'s `context`, both from `directory`
@@ -31,7 +29,7 @@ export function cdkContext(directory: string, commandLine: Readonly<Record<strin
 }
 
 /**
- * Synthesizes the detector stack in-process, offline, with the cdk-nag checks of bin/app.ts (throws on any
+ * Synthesizes the detector stack in-process, offline, exactly as bin/app.ts does (lib/detector-app.ts) (throws on any
  * unacknowledged finding, as `cdk synth` fails), into a temporary directory that is removed afterwards, and gathers
  * everything the report needs.
  */
@@ -42,8 +40,7 @@ export function synthesizeForReport(commandLineContext: Readonly<Record<string, 
     const startedAt = new Date();
     const started = process.hrtime.bigint();
     const app = new App({ context, outdir, analyticsReporting: false });
-    addPostureChecks(app);
-    const stack = new DetectorStack(app, STACK_ID, { description: STACK_DESCRIPTION });
+    const stack = addDetectorStacks(app).detector;
     const assembly = app.synth();
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     const template = assembly.getStackArtifact(stack.artifactId).template as CfnTemplate;
@@ -54,6 +51,10 @@ export function synthesizeForReport(commandLineContext: Readonly<Record<string, 
       template,
       constructPaths: constructPaths(template, stack),
       rules: { directory: rulesDirectory, supported: rules, unsupported },
+      exceptions: {
+        rows: describeExceptions(stack.exceptions.resolved, startedAt),
+        files: stack.exceptions.files.map((file) => relativeToRepository(file)),
+      },
       nag: nagResults(app),
       versions: toolVersions(REPOSITORY_ROOT),
       synth: { startedAt, durationMs, context: commandLineContext },
@@ -61,6 +62,11 @@ export function synthesizeForReport(commandLineContext: Readonly<Record<string, 
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+function relativeToRepository(file: string): string {
+  const path = relative(REPOSITORY_ROOT, file);
+  return path.startsWith('..') ? file : path;
 }
 
 /** From the template's `aws:cdk:path` metadata; from the construct tree for resources without it. */

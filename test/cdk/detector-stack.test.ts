@@ -73,6 +73,8 @@ describe('DetectorStack', () => {
           ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^AlertTopic') },
           ALERT_ARCHIVE_BUCKET: { Ref: Match.stringLikeRegexp('^AlertArchiveBucket') },
           ALERT_ARCHIVE_PREFIX: 'alerts/',
+          // Past the 30 s timeout, short of Lambda's first retry a minute later (docs/delivery.md).
+          ALERT_CLAIM_LEASE_SECONDS: '45',
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
@@ -155,7 +157,7 @@ describe('DetectorStack', () => {
     });
   });
 
-  it('grants the function exactly: own log streams, publish to the topic, put/get under alerts/, the key via SNS/S3, the failure queue', () => {
+  it('grants the function exactly: own log streams, publish to the topic, put/get under alerts/ and suppression/, the key via SNS/S3, the failure queue', () => {
     const statements = identityStatements(template);
     expect(statements).toEqual([
       { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DetectorLogs/), 'Arn'] } },
@@ -171,6 +173,12 @@ describe('DetectorStack', () => {
         Effect: 'Allow',
         Action: 's3:GetObject',
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^AlertArchiveBucket/), 'Arn'] }, '/alerts/*']] },
+      },
+      {
+        Sid: 'TrackSuppressionWindows',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^AlertArchiveBucket/), 'Arn'] }, '/suppression/*']] },
       },
       {
         Sid: 'EncryptAlerts',
@@ -215,7 +223,7 @@ describe('DetectorStack', () => {
   });
 
   it('packages rules.json with the seed rule next to the bundled handler', () => {
-    expect(readdirSync(synthesized.bundleDirectory).sort()).toEqual(['index.js', 'index.js.map', 'rules.json']);
+    expect(readdirSync(synthesized.bundleDirectory).sort()).toEqual(['exceptions.json', 'index.js', 'index.js.map', 'rules.json']);
     const pack = JSON.parse(readFileSync(join(synthesized.bundleDirectory, 'rules.json'), 'utf8'));
     expect(pack.format).toBe('cloudtrail-stream-detector/rule-pack');
     expect(pack.rules.map((rule: { ruleId: string }) => rule.ruleId)).toContain(SEED_RULE_ID);

@@ -32,7 +32,10 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, string[]> = {
   FailuresInvocationFailures: ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy'],
   FailuresEmailDelivery: ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy'],
   AlertArchiveAccessLogs: ['AwsSolutions-S1'],
-  DetectorRole: ['AwsSolutions-IAM5[Resource::<AlertArchiveBucket31198EBB.Arn>/alerts/*]'],
+  DetectorRole: [
+    'AwsSolutions-IAM5[Resource::<AlertArchiveBucket31198EBB.Arn>/alerts/*]',
+    'AwsSolutions-IAM5[Resource::<AlertArchiveBucket31198EBB.Arn>/suppression/*]',
+  ],
   DetectorFunction: ['Serverless-LambdaDLQ', 'Serverless-LambdaTracing'],
 };
 

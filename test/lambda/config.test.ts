@@ -14,6 +14,7 @@ describe('readHandlerConfig', () => {
       archivePrefix: 'alerts/',
       rulesPath: DEFAULT_RULES,
       claimLeaseSeconds: 300,
+      suppressionPrefix: 'suppression/',
     });
   });
 

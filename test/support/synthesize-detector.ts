@@ -2,8 +2,7 @@ import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DetectorStack } from '../../lib/detector-stack';
-import { addPostureChecks } from '../../lib/posture';
+import { addDetectorStacks } from '../../lib/detector-app';
 
 export interface SynthesizedDetector {
   readonly stack: Stack;
@@ -18,8 +17,7 @@ export interface SynthesizedDetector {
  */
 export function synthesizeDetector(context: Record<string, string>): SynthesizedDetector {
   const app = new App({ context });
-  addPostureChecks(app);
-  const stack = new DetectorStack(app, 'Detector');
+  const stack = addDetectorStacks(app, 'Detector').detector;
   const assembly = app.synth();
   const template = Template.fromStack(stack);
   const functionCode = Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties.Code;

@@ -10,7 +10,7 @@ const LABEL_WIDTH = 14;
  * then links and the rule's investigation guide. Every value from the event goes through sanitizeInline, so one
  * field is always one line and cannot imitate another.
  */
-export function alertEmail(rule: DetectionRule, facts: AlertFacts, alertId: string, raisedAt: string): string {
+export function alertEmail(rule: DetectionRule, facts: AlertFacts, alertId: string, raisedAt: string, notes: readonly string[] = []): string {
   const lines: string[] = [];
   const push = (label: string, value: string | undefined, maxLength?: number): void => {
     if (value === undefined || value === '') return;
@@ -22,6 +22,8 @@ export function alertEmail(rule: DetectionRule, facts: AlertFacts, alertId: stri
 
   lines.push(`${rule.severity.toUpperCase()} severity alert: ${rule.name}`);
   lines.push(sanitizeInline(headline(facts), 600));
+  // e.g. alert suppression: `2 more matches were suppressed since <time>` (built by the engine, not from the event).
+  for (const note of notes) lines.push(sanitizeInline(note, 300));
 
   section('What happened');
   push('Action', [facts.provider?.replace(/\.amazonaws\.com$/, ''), facts.action].filter(Boolean).join(':'));

@@ -6,6 +6,7 @@ import type { AlertDocument, AlertNotification } from './alert-types';
 import { getText } from './field-access';
 import { fitAlert } from './fit-alert';
 import { sanitizeForSubject, truncate } from './sanitize-text';
+import { suppressionNote } from './suppression-fields';
 
 /** SNS accepts at most 262,144 bytes for the message and its attributes together; keep room for the attributes. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 - 4096;
@@ -33,7 +34,8 @@ export interface AlertNotificationOptions {
 export function buildAlertNotification(alert: AlertDocument, rule: DetectionRule, options: AlertNotificationOptions = {}): AlertNotification {
   const facts = extractAlertFacts(alert, options.accountNames);
   const alertId = getText(alert, 'kibana.alert.uuid') ?? 'unknown';
-  const email = truncate(alertEmail(rule, facts, alertId, getText(alert, '@timestamp') ?? ''), MAX_EMAIL_CHARACTERS);
+  const note = suppressionNote(alert);
+  const email = truncate(alertEmail(rule, facts, alertId, getText(alert, '@timestamp') ?? '', note === undefined ? [] : [note]), MAX_EMAIL_CHARACTERS);
   const emailBytes = Buffer.byteLength(JSON.stringify(email), 'utf8');
   // The alert JSON is itself escaped inside the message JSON; budget for the escaping by measuring, not guessing.
   let budget = MAX_MESSAGE_BYTES - emailBytes - 64;

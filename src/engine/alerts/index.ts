@@ -6,3 +6,4 @@ export { alertUuid } from './alert-id';
 export { fitAlert } from './fit-alert';
 export { sanitizeInline, sanitizeForSubject } from './sanitize-text';
 export type { AlertDocument, AlertNotification, DetectionContext, EventBridgeEnvelopeInfo } from './alert-types';
+export { suppressionNote, withSuppressionFields } from './suppression-fields';

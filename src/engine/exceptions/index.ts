@@ -22,4 +22,6 @@ export {
   type SuppressionTerm,
   type SuppressionWindow,
 } from './suppression';
+export { EXCEPTION_PACK_FORMAT, exceptionPackFromJson, exceptionPackToJson } from './exception-pack';
+export { exceptionFilesIn, loadExceptionFiles, type LoadExceptionOptions } from './load-exception-files';
 export * from './types';

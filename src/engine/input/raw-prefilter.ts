@@ -1,0 +1,347 @@
+/**
+ * A pre-filter on the raw text of a CloudTrail log object `{"Records":[...]}`: records that no loaded rule can match
+ * are never JSON-parsed. It is sound, never complete:
+ *
+ * - Needles come from the rule index's own proof (`requiredValues`): for each rule, the `event.action` demand, else
+ *   the `event.provider` demand; a rule with neither (or a value whose raw form could differ, see `needleFor`)
+ *   disables the pre-filter. A record whose `eventName` (`eventSource`) is X holds the text `"X"` (JSON's canonical
+ *   escaping) unless one of its strings uses a non-canonical escape (`\uXXXX` or `\/`); such records are parsed.
+ * - The whole text is validated strictly as JSON by the splitter (same grammar as JSON.parse), so a malformed object
+ *   is handed back (undefined) and takes the ordinary full-parse path, which reports the error and its position.
+ *   So does any shape other than one top-level object with one unescaped `"Records"` key holding an array.
+ * - Elements that are not objects are always parsed (their error is reported as before).
+ */
+import type { CompiledRule } from '../rules/detection-rule';
+import { requiredValues, type RequiredValues } from '../rule-index/required-values';
+
+export interface RawPrefilter {
+  /** Raw-text fragments, one of which a record must contain to be parsed. */
+  readonly needles: readonly string[];
+}
+
+/** The pre-filter for these rules, or undefined when some rule could match a record whatever its source or name. */
+export function createRawPrefilter(rules: readonly Pick<CompiledRule, 'ast'>[]): RawPrefilter | undefined {
+  if (rules.length === 0) return undefined;
+  const needles = new Set<string>();
+  for (const rule of rules) {
+    let demand: RequiredValues = requiredValues(rule.ast, 'event.action');
+    if (demand === 'any') demand = requiredValues(rule.ast, 'event.provider');
+    if (demand === 'any') return undefined;
+    for (const value of demand.exact) {
+      const needle = needleFor(value, false);
+      if (needle === undefined) return undefined;
+      needles.add(needle);
+    }
+    for (const prefix of demand.prefixes) {
+      const needle = needleFor(prefix, true);
+      if (needle === undefined) return undefined;
+      needles.add(needle);
+    }
+  }
+  return { needles: [...needles] };
+}
+
+/**
+ * The text a raw record must contain if its keyword field equals (or starts with) `value`, or undefined when that
+ * cannot be promised: a number or boolean field also becomes keyword text ("123", "true"), and lone surrogates may be
+ * written raw or escaped.
+ */
+function needleFor(value: string, isPrefix: boolean): string | undefined {
+  if (value === '' || /^[-0-9]/.test(value) || /[\ud800-\udfff]/.test(value)) return undefined;
+  const literals = ['true', 'false', 'null'];
+  if (isPrefix ? literals.some((literal) => literal.startsWith(value)) : literals.includes(value)) return undefined;
+  const quoted = JSON.stringify(value);
+  return isPrefix ? quoted.slice(0, -1) : quoted;
+}
+
+/** One element of the `Records` array: where its raw text is, and whether it must be parsed. */
+export interface RawRecordSlice {
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface PrefilterResult {
+  /** Total elements of `Records`. */
+  readonly total: number;
+  /** The elements to parse, in order; every other element is an object that no rule can match. */
+  readonly keep: readonly RawRecordSlice[];
+}
+
+/**
+ * Splits and validates `text`; undefined when the text is not a valid JSON object with a single `"Records"` array
+ * (the caller then parses it in full, as without the pre-filter).
+ */
+export function prefilterRecords(text: string, filter: RawPrefilter): PrefilterResult | undefined {
+  const split = splitRecordsArray(text);
+  if (split === undefined) return undefined;
+  const { starts, ends, mustParse } = split;
+  const total = starts.length;
+  const marked = new Uint8Array(total);
+  for (let k = 0; k < total; k += 1) if (mustParse[k] === 1 || text.charCodeAt(starts[k] as number) !== 0x7b) marked[k] = 1;
+  for (const needle of filter.needles) {
+    let element = 0;
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+      while (element < total && (ends[element] as number) <= at) element += 1;
+      if (element === total) break;
+      if ((starts[element] as number) <= at) marked[element] = 1;
+    }
+  }
+  const keep: RawRecordSlice[] = [];
+  for (let k = 0; k < total; k += 1) if (marked[k] === 1) keep.push({ index: k, start: starts[k] as number, end: ends[k] as number });
+  return { total, keep };
+}
+
+interface RecordsArray {
+  readonly starts: number[];
+  readonly ends: number[];
+  /** 1 where the element holds a non-canonical string escape (`\uXXXX`, `\/`). */
+  readonly mustParse: number[];
+}
+
+// The validator's state: module-level for speed (a single-threaded, non-reentrant scan).
+let t = '';
+let i = 0;
+let oddEscape = false;
+/** True when the text has no raw control character at all, so a string's end can be found with indexOf. */
+let noControls = false;
+/** Position of the next backslash at or after the scan (-1: none left), kept for the indexOf fast path. */
+let nextBackslash = -1;
+const CONTROL = /[\u0000-\u001f]/;
+
+/** Strictly validates `text` as JSON (RFC 8259, as JSON.parse) and cuts out the elements of its top-level `Records`. */
+export function splitRecordsArray(text: string): RecordsArray | undefined {
+  t = text;
+  i = 0;
+  noControls = !CONTROL.test(text);
+  nextBackslash = text.indexOf('\\');
+  try {
+    return topLevel();
+  } catch {
+    return undefined; // nesting too deep for the stack: the full parse decides
+  } finally {
+    t = '';
+  }
+}
+
+function topLevel(): RecordsArray | undefined {
+  skipWs();
+  if (t.charCodeAt(i) !== 0x7b) return undefined;
+  i += 1;
+  skipWs();
+  let result: RecordsArray | undefined;
+  if (t.charCodeAt(i) === 0x7d) return undefined;
+  for (;;) {
+    if (t.charCodeAt(i) !== 0x22) return undefined;
+    const keyStart = i + 1;
+    oddEscape = false;
+    if (!string()) return undefined;
+    const key = t.slice(keyStart, i - 1);
+    if (key.includes('\\')) return undefined;
+    skipWs();
+    if (t.charCodeAt(i) !== 0x3a) return undefined;
+    i += 1;
+    skipWs();
+    if (key === 'Records') {
+      if (result !== undefined || t.charCodeAt(i) !== 0x5b) return undefined;
+      result = recordsArray();
+      if (result === undefined) return undefined;
+    } else if (!value()) return undefined;
+    skipWs();
+    const c = t.charCodeAt(i);
+    i += 1;
+    if (c === 0x2c) {
+      skipWs();
+      continue;
+    }
+    if (c !== 0x7d) return undefined;
+    break;
+  }
+  skipWs();
+  return i === t.length ? result : undefined;
+}
+
+function recordsArray(): RecordsArray | undefined {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const mustParse: number[] = [];
+  i += 1;
+  skipWs();
+  if (t.charCodeAt(i) === 0x5d) {
+    i += 1;
+    return { starts, ends, mustParse };
+  }
+  for (;;) {
+    const start = i;
+    oddEscape = false;
+    if (!value()) return undefined;
+    starts.push(start);
+    ends.push(i);
+    mustParse.push(oddEscape ? 1 : 0);
+    skipWs();
+    const c = t.charCodeAt(i);
+    i += 1;
+    if (c === 0x2c) {
+      skipWs();
+      continue;
+    }
+    return c === 0x5d ? { starts, ends, mustParse } : undefined;
+  }
+}
+
+function skipWs(): void {
+  const s = t;
+  let j = i;
+  for (;;) {
+    const c = s.charCodeAt(j);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) j += 1;
+    else break;
+  }
+  i = j;
+}
+
+function value(): boolean {
+  const c = t.charCodeAt(i);
+  switch (c) {
+    case 0x7b:
+      return object();
+    case 0x5b:
+      return array();
+    case 0x22:
+      return string();
+    case 0x74:
+      return literal('true');
+    case 0x66:
+      return literal('false');
+    case 0x6e:
+      return literal('null');
+    default:
+      return number();
+  }
+}
+
+function object(): boolean {
+  i += 1;
+  skipWs();
+  if (t.charCodeAt(i) === 0x7d) {
+    i += 1;
+    return true;
+  }
+  for (;;) {
+    if (t.charCodeAt(i) !== 0x22 || !string()) return false;
+    skipWs();
+    if (t.charCodeAt(i) !== 0x3a) return false;
+    i += 1;
+    skipWs();
+    if (!value()) return false;
+    skipWs();
+    const c = t.charCodeAt(i);
+    i += 1;
+    if (c === 0x2c) {
+      skipWs();
+      continue;
+    }
+    return c === 0x7d;
+  }
+}
+
+function array(): boolean {
+  i += 1;
+  skipWs();
+  if (t.charCodeAt(i) === 0x5d) {
+    i += 1;
+    return true;
+  }
+  for (;;) {
+    if (!value()) return false;
+    skipWs();
+    const c = t.charCodeAt(i);
+    i += 1;
+    if (c === 0x2c) {
+      skipWs();
+      continue;
+    }
+    return c === 0x5d;
+  }
+}
+
+/** At an opening quote; true with `i` just past the closing quote when the string is valid. Locals for speed. */
+function string(): boolean {
+  const s = t;
+  let j = i + 1;
+  if (noControls) {
+    const close = s.indexOf('"', j);
+    if (close === -1) return false;
+    if (nextBackslash !== -1 && nextBackslash < j) nextBackslash = s.indexOf('\\', j);
+    if (nextBackslash === -1 || nextBackslash > close) {
+      i = close + 1;
+      return true;
+    }
+  }
+  for (;;) {
+    const c = s.charCodeAt(j);
+    j += 1;
+    if (c === 0x22) {
+      i = j;
+      return true;
+    }
+    if (c === 0x5c) {
+      const e = s.charCodeAt(j);
+      j += 1;
+      if (e === 0x22 || e === 0x5c || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) continue;
+      if (e === 0x2f) {
+        oddEscape = true;
+        continue;
+      }
+      if (e !== 0x75) return false;
+      for (let k = 0; k < 4; k += 1) {
+        const h = s.charCodeAt(j + k);
+        if (!((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))) return false;
+      }
+      j += 4;
+      oddEscape = true;
+      continue;
+    }
+    if (!(c >= 0x20)) return false; // a raw control character, or the end of the text (NaN)
+  }
+}
+
+function literal(word: string): boolean {
+  if (!t.startsWith(word, i)) return false;
+  i += word.length;
+  return true;
+}
+
+/** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+function number(): boolean {
+  const start = i;
+  if (t.charCodeAt(i) === 0x2d) i += 1;
+  let c = t.charCodeAt(i);
+  if (c === 0x30) i += 1;
+  else if (c >= 0x31 && c <= 0x39) i = digits(i);
+  else return false;
+  if (t.charCodeAt(i) === 0x2e) {
+    const after = digits(i + 1);
+    if (after === i + 1) return false;
+    i = after;
+  }
+  c = t.charCodeAt(i);
+  if (c === 0x65 || c === 0x45) {
+    i += 1;
+    c = t.charCodeAt(i);
+    if (c === 0x2b || c === 0x2d) i += 1;
+    const after = digits(i);
+    if (after === i) return false;
+    i = after;
+  }
+  return i > start;
+}
+
+function digits(from: number): number {
+  let j = from;
+  for (;;) {
+    const c = t.charCodeAt(j);
+    if (c >= 0x30 && c <= 0x39) j += 1;
+    else return j;
+  }
+}
