@@ -40,8 +40,8 @@ Usage: ${PROGRAM_NAME} redrive --queue QUEUE_URL --function FUNCTION_NAME_OR_ARN
 
 Re-drives dead-lettered events (docs/redrive.md): receives from the SQS queue until it is empty (or N messages),
 takes the event from each message (an EventBridge DLQ message is the event; a Lambda on-failure record carries it
-in requestPayload), checks it is an "AWS API Call via CloudTrail" event, invokes the function asynchronously with
-it and deletes the message once the invoke is accepted. Other messages are reported and left in the queue.
+in requestPayload), checks it is a CloudTrail event (an API call or a console sign-in), invokes the function
+asynchronously with it and deletes the message once the invoke is accepted. Other messages are reported and left in the queue.
 Region, credentials, profile and AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL_LAMBDA come from the usual AWS settings.
 
   --queue URL        the dead-letter queue (stack output DeadLetterQueueUrl or FailedInvocationQueueUrl)
