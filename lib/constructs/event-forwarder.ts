@@ -9,6 +9,7 @@ import type { PatternGroup } from '../../src/engine/eventbridge/group-patterns';
 import { acknowledge } from '../posture';
 import { ruleConstructIds, TARGET_MAX_EVENT_AGE, TARGET_RETRY_ATTEMPTS, toCdkEventPattern } from './cloudtrail-rule-trigger';
 import { FAILURE_RETENTION } from './failure-queues';
+import { eventBridgeDeadLetterKeyStatement } from './event-bridge-dead-letter-key';
 
 export interface EventForwarderProps {
   /** The detector's pattern groups (`cloudTrailPatternGroups`): the forwarder selects exactly what the detector does. */
@@ -95,20 +96,7 @@ function forwarderDeadLetterQueue(scope: Construct): { key: kms.Key; queue: sqs.
     description: 'Encrypts the CloudTrail detector forwarder dead-letter queue (events not delivered to the central bus)',
     enableKeyRotation: true,
   });
-  // Scoped to rules of this account and region ("rule/*": listing the rules would make a dependency cycle, see
-  // failure-queues.ts); the queue policy narrows senders to each forwarding rule's ARN.
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'EventBridgeTargetDeadLetters',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: ['*'],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/*` },
-      },
-    }),
-  );
+  key.addToResourcePolicy(eventBridgeDeadLetterKeyStatement());
   const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,

@@ -1,10 +1,11 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../posture';
+import { eventBridgeDeadLetterKeyStatement } from './event-bridge-dead-letter-key';
 
 /** How long a failed event waits in a queue for an operator: the SQS maximum. */
 export const FAILURE_RETENTION = Duration.days(14);
@@ -31,21 +32,8 @@ export class FailureQueues extends Construct {
       description: 'Encrypts the CloudTrail detector dead-letter queues (undelivered events and alerts)',
       enableKeyRotation: true,
     });
-    // EventBridge encrypts the messages it sends to the target DLQ with this key. Scoped to rules of this account
-    // and region ("rule/*" rather than the rule ARNs: listing them would make the key depend on the rules, which
-    // depend on the queue, which depends on the key — a cycle).
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'EventBridgeTargetDeadLetters',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/*` },
-        },
-      }),
-    );
+    // EventBridge encrypts the messages it sends to the target DLQ with this key.
+    this.key.addToResourcePolicy(eventBridgeDeadLetterKeyStatement());
     this.eventDelivery = this.queue('EventDelivery', 'EventBridge target dead-letter queue of every detector rule');
     this.invocationFailures = this.queue('InvocationFailures', 'asynchronous on-failure destination of the detector function');
     this.emailDelivery = this.queue('EmailDelivery', 'redrive (dead-letter) queue of the alert e-mail subscriptions');

@@ -10,6 +10,7 @@ import type { EcsDocument } from '../engine/ecs/ecs-document';
 import { AlertDeduplicator } from './alert-dedupe';
 import { MatchFilter } from './match-filter';
 import { formatTableRow, tableHeader } from './alert-table';
+import type { ScanArguments } from './args';
 import type { CliIo } from './cli-io';
 import { localEntries, type InputEntry } from './input-entry';
 import { LineWriter } from './line-writer';
@@ -25,20 +26,8 @@ import { describeFsError } from './walk-paths';
 /** The rules shipped with the package: found from this file, so the scan works from any working directory. */
 export const PACKAGED_RULES_DIRECTORY = resolve(__dirname, '..', '..', 'rules');
 
-export interface ScanOptions {
-  readonly rulesDirectory?: string;
-  readonly paths: readonly string[];
-  readonly since?: string;
-  readonly until?: string;
-  readonly accounts?: readonly string[];
-  readonly regions?: readonly string[];
-  readonly concurrency?: number;
-  readonly quiet?: boolean;
-  readonly format?: 'json' | 'table';
-  readonly output?: string;
-  readonly exceptionFiles?: readonly string[];
-  readonly exceptionsForAll?: boolean;
-}
+/** What a scan needs: the parsed `scan` arguments (src/cli/args.ts). */
+export type ScanOptions = Omit<ScanArguments, 'command'>;
 
 /** Default number of S3 objects read at once. */
 export const DEFAULT_CONCURRENCY = 8;
