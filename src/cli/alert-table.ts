@@ -1,5 +1,6 @@
 import type { EcsDocument } from '../engine/ecs/ecs-document';
 import { extractAlertFacts } from '../engine/alerts';
+import { sanitizeInline } from '../engine/alerts';
 
 /** Columns of `--format table`: fixed widths so rows stream out as alerts are found; long cells are cut with '…'. */
 const COLUMNS = [
@@ -44,7 +45,8 @@ function formatCells(cells: readonly string[]): string {
   return cells
     .map((cell, index) => {
       const width = COLUMNS[index]?.width ?? 0;
-      const clean = cell.replace(/[\u0000-\u001f\u007f]/g, ' ');
+      // Cells hold event values (session names, bucket names): the same escaping as the e-mail, no own variant.
+      const clean = sanitizeInline(cell, Number.MAX_SAFE_INTEGER);
       if (width === 0) return clean;
       return clean.length > width ? `${clean.slice(0, width - 1)}…` : clean.padEnd(width);
     })

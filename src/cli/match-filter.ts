@@ -14,6 +14,7 @@ import {
   type SuppressionWindow,
 } from '../engine/exceptions';
 import type { CompiledRule } from '../engine/rules';
+import { sanitizeInline } from '../engine/alerts';
 
 export type MatchVerdict =
   | { readonly kind: 'alert'; readonly alert: AlertDocument }
@@ -111,13 +112,14 @@ export class MatchFilter {
   }
 }
 
+/** Values come from the event: made safe for a terminal like every other event value we print. */
 function describeTerms(terms: readonly SuppressionTerm[]): string {
-  return terms.map((term) => `${term.field}=${JSON.stringify(term.value)}`).join(', ');
+  return sanitizeInline(terms.map((term) => `${term.field}=${JSON.stringify(term.value)}`).join(', '), 500);
 }
 
 function eventIdOf(alert: AlertDocument): string {
   const event = alert.event as { id?: unknown } | undefined;
-  return typeof event?.id === 'string' ? event.id : '(no id)';
+  return typeof event?.id === 'string' ? sanitizeInline(event.id, 200) : '(no id)';
 }
 
 function eventTime(document: Detection['document']): Date | undefined {

@@ -47,6 +47,7 @@ export function buildAlertNotification(alert: AlertDocument, rule: DetectionRule
     if (over <= 0) break;
     budget -= over + 1024;
   }
+  if (Buffer.byteLength(message, 'utf8') > MAX_MESSAGE_BYTES) message = lastResortMessage(alert, rule, email);
   return {
     subject: alertSubject(rule, facts),
     message,
@@ -63,4 +64,31 @@ export function buildAlertNotification(alert: AlertDocument, rule: DetectionRule
 function attributeValue(value: string | undefined): string {
   const safe = sanitizeForSubject(value ?? '', MAX_ATTRIBUTE_CHARACTERS);
   return safe === '' ? 'unknown' : safe;
+}
+
+/**
+ * When even the shrunk alert does not fit (an event made of thousands of huge fields), the alert still goes out:
+ * ids, rule and where, every value capped, and a pointer to the archive, which keeps the whole document.
+ */
+function lastResortMessage(alert: AlertDocument, rule: DetectionRule, email: string): string {
+  const capped = (path: string): string | undefined => {
+    const value = getText(alert, path);
+    return value === undefined ? undefined : truncate(value, 256);
+  };
+  const stub = {
+    '@timestamp': capped('@timestamp'),
+    event: { kind: 'signal', id: capped('event.id'), action: capped('event.action'), provider: capped('event.provider') },
+    cloud: { account: { id: capped('cloud.account.id') }, region: capped('cloud.region') },
+    kibana: {
+      alert: {
+        uuid: capped('kibana.alert.uuid'),
+        original_time: capped('kibana.alert.original_time'),
+        severity: rule.severity,
+        risk_score: rule.riskScore,
+        rule: { rule_id: rule.ruleId, name: rule.name },
+        truncated_fields: ['everything but ids, rule and location: the archived alert holds the full document'],
+      },
+    },
+  };
+  return JSON.stringify({ default: JSON.stringify(stub), email: truncate(email, 16 * 1024) });
 }

@@ -6,12 +6,13 @@
  */
 const UNSAFE_CHARACTERS =
   // C0 and C1 controls and DEL; bidi marks, embeddings, overrides and isolates; zero-width characters;
-  // line and paragraph separators; byte-order mark; interlinear annotation; lone surrogates.
-  /[\u0000-\u001f\u007f-\u009f\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  // line and paragraph separators; byte-order mark; interlinear annotation; Unicode tag characters (U+E0000-E007F,
+  // invisible, used to smuggle hidden text); lone surrogates.
+  /[\u0000-\u001f\u007f-\u009f\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Makes a value safe to print on one line of an alert, capped at `maxLength` characters. */
 export function sanitizeInline(value: string, maxLength = 300): string {
-  const escaped = value.replace(UNSAFE_CHARACTERS, (character) => `\\u{${character.charCodeAt(0).toString(16).padStart(4, '0')}}`);
+  const escaped = value.replace(UNSAFE_CHARACTERS, (character) => `\\u{${(character.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}}`);
   return truncate(escaped, maxLength);
 }
 

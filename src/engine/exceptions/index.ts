@@ -5,7 +5,8 @@
  */
 export { describeConditions, describeExceptions, type ExceptionReportRow } from './describe-exceptions';
 export { ExceptionConfigError, ExceptionFileError, type ExceptionProblem } from './errors';
-export { findMatchingException, isExpired, matchesException, wildcardPattern, type ExceptionMatch } from './match-exception';
+export { findMatchingException, isExpired, matchesException, type ExceptionMatch } from './match-exception';
+export { wildcardPattern } from './wildcard-pattern';
 export { parseExceptionListExport, type ParseExceptionOptions } from './parse-exception-list';
 export {
   resolveRuleExceptions,
@@ -17,6 +18,7 @@ export {
   decideSuppression,
   suppressionDurationMs,
   suppressionKey,
+  suppressionKeyFromTerms,
   suppressionTerms,
   type SuppressionDecision,
   type SuppressionTerm,

@@ -1,5 +1,6 @@
 import { compileFieldPath, containsValue, isJsonObject, someValueAt, type FieldPath } from '../kql/document-access';
 import type { ExceptionEntry, ExceptionItem, ExceptionList, NestedSubEntry } from './types';
+import { wildcardPattern } from './wildcard-pattern';
 
 /**
  * Elastic's exception semantics, evaluated against one ECS document:
@@ -87,37 +88,4 @@ function scalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
-}
-
-const patterns = new Map<string, RegExp>();
-
-/**
- * Kibana's "matches" operator (an Elasticsearch `wildcard` query): `*` is any run of characters (possibly empty),
- * `?` exactly one character, a backslash makes the next character literal (`\*`, `\?`, `\\`). The pattern must
- * match the whole value, case-sensitively.
- */
-export function wildcardPattern(value: string): RegExp {
-  let compiled = patterns.get(value);
-  if (compiled) return compiled;
-  let source = '';
-  for (let i = 0; i < value.length; i += 1) {
-    const c = value[i];
-    if (c === '\\' && i + 1 < value.length) {
-      i += 1;
-      source += escapeRegExp(value[i]);
-    } else if (c === '*') {
-      source += '[\\s\\S]*';
-    } else if (c === '?') {
-      source += '[\\s\\S]';
-    } else {
-      source += escapeRegExp(c);
-    }
-  }
-  compiled = new RegExp(`^${source}$`, 'u');
-  if (patterns.size < 10_000) patterns.set(value, compiled);
-  return compiled;
-}
-
-function escapeRegExp(c: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
 }

@@ -69,6 +69,15 @@ export function validateRule(document: unknown, file: string, options: ValidateR
     }
   }
 
+  // Accepted keys that would change what the rule matches if they were honoured: refusing them is the only way
+  // not to alert on events they exclude (or miss events a saved query selects).
+  if (Array.isArray(rule.filters) ? rule.filters.length > 0 : rule.filters !== undefined) {
+    report('rule.filters', 'query filters are not evaluated by this engine; fold them into rule.query (a rule would otherwise alert on events its filters exclude)');
+  }
+  if (rule.saved_id !== undefined) {
+    report('rule.saved_id', 'saved queries live in Kibana and cannot be resolved here; put the query in rule.query');
+  }
+
   const ruleId = fields.string('rule_id');
   if (ruleId !== undefined && !RULE_ID.test(ruleId)) {
     report('rule.rule_id', `"${ruleId}" is not a valid id (letters, digits, '-' and '_', 3 to 128 characters; Elastic uses UUIDs)`);

@@ -102,6 +102,12 @@ describe('SNS notification', () => {
     expect(notification.subject).toBe('[LOW] RDS Snapshot Export: payments-aurora -> s3://corp-exports/nightly (123456789012/us-east-1)');
   });
 
+  it('shows invisible Unicode tag characters instead of passing them on', () => {
+    const { email } = notify(startExportTaskRecord({ userAgent: 'aws-cli/2.15\u{E0049}\u{E0047}\u{E004E}' }));
+    expect(email).toContain('aws-cli/2.15\\u{e0049}\\u{e0047}\\u{e004e}');
+    expect(email).not.toMatch(/\udb40[\udc00-\udc7f]/);
+  });
+
   it('neutralizes line breaks, controls and bidi overrides from the event', () => {
     const record = startExportTaskRecord({
       userAgent: 'curl\r\nSeverity:      none (approved export)\u202egnp.exe\u001b[31m',
@@ -124,6 +130,17 @@ describe('SNS notification', () => {
     expect(notification.subject.length).toBeLessThan(100);
     // The source name is shortened so that the destination bucket still shows.
     expect(notification.subject).toMatch(/^\[LOW\] RDS Snapshot Export: x+\.\.\. -> s3:\/\/corp-exports \(123456789012\/us-east-1\)$/);
+  });
+
+  it('still sends an alert within SNS limits when even the shrunk alert is too big', () => {
+    const hugeRule = { ...rule.rule, references: Array.from({ length: 4000 }, (_, i) => `https://example.com/${i}/${'r'.repeat(100)}`) };
+    const [detection] = createDetector([{ ...rule, rule: hugeRule }]).detect(startExportTaskRecord(), { receivedAt });
+    const notification = buildAlertNotification(detection.alert, hugeRule);
+    expect(Buffer.byteLength(notification.message, 'utf8')).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    const fallback = JSON.parse(JSON.parse(notification.message).default);
+    expect(fallback.kibana.alert.rule.rule_id).toBe('119c8877-8613-416d-a98a-96b6664ee73a');
+    expect(fallback.event.id).toBe('b7e2c1d4-5f6a-4b8c-9d0e-1f2a3b4c5d6e');
+    expect(fallback.kibana.alert.truncated_fields[0]).toMatch(/archived alert holds the full document/);
   });
 
   it('fits a 240 KB event into one SNS message and marks what was cut', () => {

@@ -197,3 +197,19 @@ describe('the nightly-backup export against normalized CloudTrail', () => {
     expect(findMatchingException(lists, document, new Date('2027-01-31T00:00:00.000Z'))).toBeUndefined();
   });
 });
+
+describe('wildcard matching cost', () => {
+  // A backtracking regex (^.*a.*a.*a.*a.*a.*a.*b$) would not return on this input within the test timeout.
+  it('places segments leftmost instead of backtracking, so an attacker-chosen value cannot stall it', () => {
+    expect(wildcardPattern('*a*a*a*a*a*a*b').test('a'.repeat(5000))).toBe(false);
+    expect(wildcardPattern('*a*a*a*a*a*a*b').test(`${'a'.repeat(5000)}b`)).toBe(true);
+  });
+
+  it('treats ? as exactly one character, also outside the basic plane', () => {
+    expect(wildcardPattern('a?c').test('a🙂c')).toBe(true);
+    expect(wildcardPattern('a?c').test('ac')).toBe(false);
+    expect(wildcardPattern('*?').test('')).toBe(false);
+    expect(wildcardPattern('x*?*y').test('xy')).toBe(false);
+    expect(wildcardPattern('x*?*y').test('x-y')).toBe(true);
+  });
+});

@@ -85,6 +85,12 @@ describe('rule validation names the file, the field and the problem', () => {
     expectRuleError(seedText.replace('type = "query"', 'type = "threshold"'), 'rule.type', /"threshold" rules are not supported; this engine runs: query/);
   });
 
+  it('refuses query filters and saved queries rather than ignoring them', () => {
+    const withFilter = `${seedText}\n[[rule.filters]]\nmeta = { negate = true, key = "user.name" }\nquery = { match_phrase = { "user.name" = "svc-backup" } }\n`;
+    expectRuleError(withFilter, 'rule.filters', /not evaluated by this engine; fold them into rule\.query/);
+    expectRuleError(seedText.replace('type = "query"', 'type = "query"\nsaved_id = "my-saved-search"'), 'rule.saved_id', /cannot be resolved here/);
+  });
+
   it('rejects a malformed MITRE mapping', () => {
     expectRuleError(seedText.replace('id = "TA0010"\n', ''), 'rule.threat[0].tactic.id', /expected a non-empty string/);
   });
