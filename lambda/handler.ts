@@ -51,9 +51,12 @@ createLogger().info('detector initialised', {
 export interface InvocationSummary {
   /** Rules the event matched. */
   readonly alerts: number;
-  /** Of those, alerts an earlier delivery of the same event had already published (nothing sent again). */
+  /**
+   * Of those, matches an earlier delivery of the same event had already handled: published, or archived as
+   * suppressed (`duplicate_suppressed`); nothing sent again, nothing counted again.
+   */
   readonly duplicates: number;
-  /** Of those, matches not published because of an exception or a suppression window (absent when 0). */
+  /** Of those, matches this delivery did not publish because of an exception or a suppression window (absent when 0). */
   readonly suppressed?: number;
 }
 
@@ -76,8 +79,8 @@ export async function handler(
     let suppressed = 0;
     for (const detection of detections) {
       const handled = await handleMatch(detection, { delivery, exceptions, suppressionPrefix: config.suppressionPrefix, receivedAt }, log, context.awsRequestId);
-      if (handled.outcome === 'duplicate') duplicates += 1;
-      else if (handled.outcome !== 'published') suppressed += 1;
+      if (handled.outcome === 'duplicate' || handled.outcome === 'duplicate_suppressed') duplicates += 1;
+      else if (handled.outcome === 'suppressed_by_exception' || handled.outcome === 'suppressed_by_window') suppressed += 1;
     }
 
     log.info('event processed', { alerts: detections.length, duplicates, ...(suppressed > 0 ? { suppressed } : {}) });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AlertDocument } from '../../src/engine/alerts/alert-types';
+import type { SuppressionTerm } from '../../src/engine/exceptions';
 
 export interface AlertArchive {
   readonly client: S3Client;
@@ -35,6 +36,26 @@ export interface ArchivedAlert {
   readonly failure?: string;
   /** The claim this one replaced (stale lease, failed publish, own earlier attempt, or an object of unknown format). */
   readonly tookOver?: { readonly state: string; readonly requestId?: string; readonly claimedAt?: string };
+  readonly alert: AlertDocument;
+}
+
+/** States of a match that was not published, stored at the key its alert would have had (docs/exceptions.md). */
+export type SuppressedState = 'suppressed_by_exception' | 'suppressed_by_window';
+
+/** The JSON stored at `alerts/<rule>/<event>.json` for a match that was not published (same format marker). */
+export interface SuppressedMatch {
+  readonly format: typeof ARCHIVE_FORMAT;
+  readonly state: SuppressedState;
+  readonly ruleId: string;
+  readonly eventId: string;
+  readonly requestId: string;
+  readonly suppressedAt: string;
+  /** For `suppressed_by_exception`: the exception item that matched. */
+  readonly exception?: { readonly listId: string; readonly itemId: string; readonly itemName: string; readonly owner: string; readonly expireTime?: string };
+  /** For `suppressed_by_window`: the suppression window (stored at `suppressionWindowKey`) the match was counted in. */
+  readonly suppression?: { readonly key: string; readonly terms: readonly SuppressionTerm[]; readonly start: string; readonly end: string; readonly windowKey: string };
+  /** The object this record replaced (an earlier attempt's claim, when an exception was deployed in between). */
+  readonly replaced?: { readonly state: string; readonly requestId?: string };
   readonly alert: AlertDocument;
 }
 
@@ -81,46 +102,8 @@ export async function conditionalPut(
   }
 }
 
-export interface StoredArchiveObject {
-  readonly etag: string;
-  /** The parsed object when it is one of ours; `undefined` for anything else (legacy raw alert, garbage). */
-  readonly archived: ArchivedAlert | undefined;
-  /** For logs, when `archived` is undefined. */
-  readonly unrecognised?: string;
-}
-
-/** Reads the object at `key`; `undefined` when there is none. */
-export async function readArchiveObject(archive: AlertArchive, key: string): Promise<StoredArchiveObject | undefined> {
-  let output;
-  try {
-    output = await archive.client.send(new GetObjectCommand({ Bucket: archive.bucket, Key: key }));
-  } catch (error) {
-    if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
-    throw error;
-  }
-  const etag = output.ETag;
-  if (etag === undefined) throw new Error(`S3 answered the get of ${key} without an ETag`);
-  const text = (await output.Body?.transformToString('utf8')) ?? '';
-  try {
-    const parsed = JSON.parse(text) as Partial<ArchivedAlert> | null;
-    if (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      parsed.format === ARCHIVE_FORMAT &&
-      (parsed.state === 'claimed' || parsed.state === 'publish_failed' || parsed.state === 'published') &&
-      typeof parsed.requestId === 'string' &&
-      typeof parsed.claimedAt === 'string'
-    ) {
-      return { etag, archived: parsed as ArchivedAlert };
-    }
-    return { etag, archived: undefined, unrecognised: 'JSON that is not an archived alert of this format' };
-  } catch {
-    return { etag, archived: undefined, unrecognised: 'not JSON' };
-  }
-}
-
-/** Reads any JSON object at `key` (suppression records and windows); `undefined` when there is none. */
-export async function readJsonObject(archive: AlertArchive, key: string): Promise<{ readonly etag: string; readonly json: unknown } | undefined> {
+/** Reads the JSON object at `key` (archive objects and suppression windows); `undefined` when there is none. */
+export async function readJsonObject(archive: AlertArchive, key: string): Promise<StoredJsonObject | undefined> {
   let output;
   try {
     output = await archive.client.send(new GetObjectCommand({ Bucket: archive.bucket, Key: key }));
@@ -131,10 +114,66 @@ export async function readJsonObject(archive: AlertArchive, key: string): Promis
   if (output.ETag === undefined) throw new Error(`S3 answered the get of ${key} without an ETag`);
   const text = (await output.Body?.transformToString('utf8')) ?? '';
   try {
-    return { etag: output.ETag, json: JSON.parse(text) as unknown };
+    return { etag: output.ETag, json: JSON.parse(text) as unknown, isJson: true };
   } catch {
-    return { etag: output.ETag, json: undefined };
+    return { etag: output.ETag, json: undefined, isJson: false };
   }
+}
+
+export interface StoredJsonObject {
+  readonly etag: string;
+  /** The parsed body; `undefined` when it is not JSON (`isJson: false`). */
+  readonly json: unknown;
+  readonly isJson: boolean;
+}
+
+/**
+ * What an object at an alert's archive key means for a delivery of that (rule, event): the one classification both
+ * the delivery (deliverAlert) and the exception / suppression path (handleMatch) act on (docs/delivery.md).
+ * - `published`: SNS has the alert; nothing more to do.
+ * - `suppressed`: `suppressed_by_exception` / `suppressed_by_window` for the same rule and event: the match was
+ *   deliberately not published; a redelivery must not publish it either.
+ * - `claimed` / `publish_failed`: a delivery (ours, another one, or a dead one) is or was under way.
+ * - `unrecognised`: anything else (not JSON, another format, a raw alert archived by an older version, a record of
+ *   another rule or event): nobody is known to have published it, so a delivery takes it over.
+ */
+export type ClassifiedArchiveObject =
+  | { readonly kind: 'published' | 'claimed' | 'publish_failed'; readonly record: ArchivedAlert }
+  | { readonly kind: 'suppressed'; readonly record: SuppressedMatch }
+  | { readonly kind: 'unrecognised'; readonly reason: string };
+
+export function classifyArchiveObject(stored: StoredJsonObject, expected: { readonly ruleId: string; readonly eventId: string }): ClassifiedArchiveObject {
+  if (!stored.isJson) return { kind: 'unrecognised', reason: 'not JSON' };
+  const candidate = stored.json as Partial<Record<'format' | 'state' | 'ruleId' | 'eventId' | 'requestId' | 'claimedAt' | 'suppressedAt', unknown>> | null;
+  if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate) || candidate.format !== ARCHIVE_FORMAT) {
+    return { kind: 'unrecognised', reason: 'JSON that is not an archived alert of this format' };
+  }
+  if (candidate.ruleId !== expected.ruleId || candidate.eventId !== expected.eventId) {
+    return { kind: 'unrecognised', reason: `an archived record of rule ${String(candidate.ruleId)} / event ${String(candidate.eventId)}` };
+  }
+  const state = candidate.state as string | undefined;
+  if ((state === 'suppressed_by_exception' || state === 'suppressed_by_window') && typeof candidate.suppressedAt === 'string') {
+    return { kind: 'suppressed', record: candidate as unknown as SuppressedMatch };
+  }
+  if (
+    (state === 'claimed' || state === 'publish_failed' || state === 'published') &&
+    typeof candidate.requestId === 'string' &&
+    typeof candidate.claimedAt === 'string'
+  ) {
+    return { kind: state, record: candidate as unknown as ArchivedAlert };
+  }
+  return { kind: 'unrecognised', reason: `an archived record in an unknown or incomplete state (${String(state)})` };
+}
+
+/** The CloudTrail event id the alert was raised for (`event.id`): names the archived object. */
+export function alertEventId(alert: AlertDocument, ruleId: string): string {
+  const event = alert.event;
+  const id = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
+  if (typeof id !== 'string' || id === '') {
+    // Without it the archive key is not deterministic and duplicates could not be recognised.
+    throw new Error(`Alert of rule ${ruleId} has no event.id: cannot archive it under a stable key`);
+  }
+  return id;
 }
 
 function conditionFailure(error: unknown): string | undefined {

@@ -4,9 +4,11 @@ import type { Detection } from '../../src/engine/detector';
 import type { Logger } from '../log';
 import {
   alertArchiveKey,
+  alertEventId,
   ARCHIVE_FORMAT,
+  classifyArchiveObject,
   conditionalPut,
-  readArchiveObject,
+  readJsonObject,
   type AlertArchive,
   type ArchivedAlert,
 } from './archive-alert';
@@ -28,8 +30,12 @@ export interface DeliveredAlert {
   readonly eventId: string;
   readonly archiveKey: string;
   readonly snsMessageId: string | undefined;
-  /** `duplicate`: an earlier delivery of the same event already published this alert; nothing was sent. */
-  readonly outcome: 'published' | 'duplicate';
+  /**
+   * `duplicate`: an earlier delivery of the same event already published this alert; nothing was sent.
+   * `duplicate_suppressed`: an earlier delivery archived the match as `suppressed_by_exception` / `suppressed_by_window`
+   * (deliberately not published); nothing was sent.
+   */
+  readonly outcome: 'published' | 'duplicate' | 'duplicate_suppressed';
 }
 
 /**
@@ -62,6 +68,8 @@ const MAX_CLAIM_ROUNDS = 5;
  *
  * A delivery that finds the object instead:
  * - `published`: does nothing ("duplicate suppressed").
+ * - `suppressed_by_exception` / `suppressed_by_window` for the same rule and event: does nothing either; the match was
+ *   deliberately not published, and a redelivery does not publish it (one classifier: `classifyArchiveObject`).
  * - `claimed` by another invocation less than a lease ago: throws `AlertDeliveryInProgressError` (Lambda retries).
  * - `claimed` by this same request id (Lambda keeps it across its retries: our own earlier, failed attempt),
  *   `claimed` longer ago than the lease (the holder died), `publish_failed`, or an object it does not recognise
@@ -98,28 +106,21 @@ export async function deliverAlert(
       claimEtag = created.etag;
       break;
     }
-    const existing = await readArchiveObject(delivery.archive, archiveKey);
+    const existing = await readJsonObject(delivery.archive, archiveKey);
     if (existing === undefined) continue; // Deleted in between: try to create it again.
-    const previous = existing.archived;
+    const found = classifyArchiveObject(existing, { ruleId, eventId });
 
-    if (previous?.state === 'published') {
-      log.info('duplicate suppressed', { ...fields, snsMessageId: previous.snsMessageId, publishedBy: previous.requestId, publishedAt: previous.publishedAt });
-      return { ruleId, eventId, archiveKey, snsMessageId: previous.snsMessageId, outcome: 'duplicate' };
+    if (found.kind === 'published') {
+      const published = found.record;
+      log.info('duplicate suppressed', { ...fields, snsMessageId: published.snsMessageId, publishedBy: published.requestId, publishedAt: published.publishedAt });
+      return { ruleId, eventId, archiveKey, snsMessageId: published.snsMessageId, outcome: 'duplicate' };
     }
-    if (previous?.state === 'claimed' && previous.requestId !== requestId) {
-      const claimedMs = Date.parse(previous.claimedAt);
-      const leaseEnds = claimedMs + delivery.claimLeaseMs;
-      if (Number.isFinite(claimedMs) && now().getTime() < leaseEnds) {
-        throw new AlertDeliveryInProgressError(
-          `Alert of rule ${ruleId} for event ${eventId} is being delivered by invocation ${previous.requestId} ` +
-            `(claimed ${previous.claimedAt}, lease until ${new Date(leaseEnds).toISOString()}); ` +
-            `failing so that Lambda retries this event after that delivery has finished or its lease has run out`,
-          archiveKey,
-          previous.requestId,
-          previous.claimedAt,
-        );
-      }
+    if (found.kind === 'suppressed') {
+      log.info('duplicate suppressed', { ...fields, state: found.record.state, suppressedBy: found.record.requestId, suppressedAt: found.record.suppressedAt });
+      return { ruleId, eventId, archiveKey, snsMessageId: undefined, outcome: 'duplicate_suppressed' };
     }
+    const previous = found.kind === 'unrecognised' ? undefined : found.record;
+    if (previous) throwIfClaimHeld(previous, requestId, now(), delivery.claimLeaseMs, archiveKey);
 
     const tookOver = previous
       ? { state: previous.state, requestId: previous.requestId, claimedAt: previous.claimedAt }
@@ -132,7 +133,7 @@ export async function deliverAlert(
         previousState: tookOver.state,
         previousRequestId: previous?.requestId,
         previousClaimedAt: previous?.claimedAt,
-        ...(existing.unrecognised ? { unrecognised: existing.unrecognised } : {}),
+        ...(found.kind === 'unrecognised' ? { unrecognised: found.reason } : {}),
       });
       claimEtag = replaced.etag;
       record = takeover;
@@ -203,13 +204,23 @@ async function releaseClaim(
   }
 }
 
-/** The CloudTrail event id the alert was raised for (`event.id`): names the archived object. */
-function alertEventId(alert: Detection['alert'], ruleId: string): string {
-  const event = alert.event;
-  const id = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
-  if (typeof id !== 'string' || id === '') {
-    // Without it the archive key is not deterministic and duplicates could not be recognised.
-    throw new Error(`Alert of rule ${ruleId} has no event.id: cannot archive it under a stable key`);
+/**
+ * Throws `AlertDeliveryInProgressError` when `previous` is a `claimed` object of another invocation younger than the
+ * lease: that invocation may be publishing right now. Our own request id's claim (an earlier attempt of this
+ * invocation) and stale claims pass.
+ */
+export function throwIfClaimHeld(previous: ArchivedAlert, requestId: string, now: Date, claimLeaseMs: number, archiveKey: string): void {
+  if (previous.state !== 'claimed' || previous.requestId === requestId) return;
+  const claimedMs = Date.parse(previous.claimedAt);
+  const leaseEnds = claimedMs + claimLeaseMs;
+  if (Number.isFinite(claimedMs) && now.getTime() < leaseEnds) {
+    throw new AlertDeliveryInProgressError(
+      `Alert of rule ${previous.ruleId} for event ${previous.eventId} is being delivered by invocation ${previous.requestId} ` +
+        `(claimed ${previous.claimedAt}, lease until ${new Date(leaseEnds).toISOString()}); ` +
+        `failing so that Lambda retries this event after that delivery has finished or its lease has run out`,
+      archiveKey,
+      previous.requestId,
+      previous.claimedAt,
+    );
   }
-  return id;
 }

@@ -1,10 +1,9 @@
-import type { AlertDocument } from '../../src/engine/alerts/alert-types';
 import { withSuppressionFields } from '../../src/engine/alerts/suppression-fields';
 import type { Detection } from '../../src/engine/detector';
 import {
   decideSuppression,
   findMatchingException,
-  suppressionKey,
+  suppressionKeyFromTerms,
   suppressionTerms,
   type ExceptionList,
   type SuppressionDecision,
@@ -12,29 +11,25 @@ import {
   type SuppressionWindow,
 } from '../../src/engine/exceptions';
 import type { Logger } from '../log';
-import { alertArchiveKey, ARCHIVE_FORMAT, conditionalPut, readJsonObject, safeKeySegment, type AlertArchive } from './archive-alert';
-import { deliverAlert, type AlertDelivery, type DeliveredAlert } from './deliver-alert';
+import {
+  alertArchiveKey,
+  alertEventId,
+  ARCHIVE_FORMAT,
+  classifyArchiveObject,
+  conditionalPut,
+  readJsonObject,
+  safeKeySegment,
+  type AlertArchive,
+  type ClassifiedArchiveObject,
+  type SuppressedMatch,
+  type SuppressedState,
+} from './archive-alert';
+import { deliverAlert, throwIfClaimHeld, type AlertDelivery, type DeliveredAlert } from './deliver-alert';
+
+export type { SuppressedMatch, SuppressedState } from './archive-alert';
 
 /** CloudWatch namespace of the Embedded Metric Format lines (docs/exceptions.md). */
 export const METRIC_NAMESPACE = 'CloudTrailStreamDetector';
-
-/** Where a match that was not published is recorded: the same archive key its alert would have had. */
-export type SuppressedState = 'suppressed_by_exception' | 'suppressed_by_window';
-
-/** The JSON stored at `alerts/<rule>/<event>.json` for a match that was not published (same format marker). */
-export interface SuppressedMatch {
-  readonly format: typeof ARCHIVE_FORMAT;
-  readonly state: SuppressedState;
-  readonly ruleId: string;
-  readonly eventId: string;
-  readonly requestId: string;
-  readonly suppressedAt: string;
-  /** For `suppressed_by_exception`: the exception item that matched. */
-  readonly exception?: { readonly listId: string; readonly itemId: string; readonly itemName: string; readonly owner: string; readonly expireTime?: string };
-  /** For `suppressed_by_window`: the suppression window (stored at `suppressionWindowKey`) the match was counted in. */
-  readonly suppression?: { readonly key: string; readonly terms: readonly SuppressionTerm[]; readonly start: string; readonly end: string; readonly windowKey: string };
-  readonly alert: AlertDocument;
-}
 
 /** The JSON stored at `<suppression prefix><rule>/<key>.json`: one rule's window for one set of group_by values. */
 export interface StoredSuppressionWindow {
@@ -48,6 +43,20 @@ export interface StoredSuppressionWindow {
   readonly previous?: SuppressionWindow;
   /** Events already counted in this window (the last 200), so a redelivered event is not counted twice. */
   readonly counted: readonly string[];
+  /**
+   * The events that opened the earlier windows of this key (the last 50) and what their alerts said: a retry of such an
+   * event whose alert was never claimed (the invocation died between the window write and the claim) alerts with the
+   * same fields instead of being counted in a window opened after its own.
+   */
+  readonly earlierOpeners?: readonly OpeningAlert[];
+}
+
+/** The suppression fields of an alert that opened a window. */
+export interface OpeningAlert {
+  readonly eventId: string;
+  readonly window: SuppressionWindow;
+  readonly suppressedSinceLastAlert: number;
+  readonly previousWindow?: SuppressionWindow;
 }
 
 export interface MatchHandling {
@@ -67,7 +76,9 @@ export type HandledMatch =
   | { readonly ruleId: string; readonly eventId: string; readonly archiveKey: string; readonly outcome: SuppressedState | 'duplicate_suppressed' };
 
 const MAX_WINDOW_ROUNDS = 8;
+const MAX_ARCHIVE_ROUNDS = 5;
 const MAX_COUNTED_IDS = 200;
+const MAX_EARLIER_OPENERS = 50;
 
 /**
  * One rule match: excepted (archived `suppressed_by_exception`, counted), inside a suppression window (archived
@@ -95,31 +106,24 @@ export async function handleMatch(detection: Detection, handling: MatchHandling,
       exception: { listId: list.listId, itemId: item.itemId, itemName: item.name, owner: item.owner, ...(item.expireTime ? { expireTime: item.expireTime } : {}) },
       alert: detection.alert,
     };
-    const written = await conditionalPut(delivery.archive, archiveKey, record, { ifNoneMatch: '*' });
-    if (!written.written) {
-      // A redelivery: the match is archived (and was counted) already.
-      log.info('duplicate suppressed', { ...fields, state: 'suppressed_by_exception' });
-      return { ...fields, outcome: 'duplicate_suppressed' };
+    const recorded = await recordException(record, delivery, log, requestId, fields);
+    if (recorded.outcome === 'suppressed_by_exception') {
+      writeMetric(emfLine('SuppressedByException', { RuleId: rule.ruleId, ExceptionItemId: item.itemId }, { ExceptionListId: list.listId, EventId: eventId }));
+      log.info('match suppressed by exception', { ...fields, exceptionListId: list.listId, exceptionItemId: item.itemId, exceptionItemName: item.name });
     }
-    writeMetric(emfLine('SuppressedByException', { RuleId: rule.ruleId, ExceptionItemId: item.itemId }, { ExceptionListId: list.listId, EventId: eventId }));
-    log.info('match suppressed by exception', { ...fields, exceptionListId: list.listId, exceptionItemId: item.itemId, exceptionItemName: item.name });
-    return { ...fields, outcome: 'suppressed_by_exception' };
+    return recorded;
   }
 
   const terms = suppressionTerms(rule, detection.document);
-  const key = suppressionKey(rule, detection.document);
-  if (!rule.alertSuppression || !terms || !key) return deliverAlert(detection, delivery, log, requestId);
+  if (!rule.alertSuppression || !terms) return deliverAlert(detection, delivery, log, requestId);
+  const key = suppressionKeyFromTerms(rule.ruleId, terms);
 
-  // A redelivered event meets its own archive object: a suppressed match stays suppressed, an alert goes on with
-  // the alert as first archived (deliverAlert then finds it published, or takes over a stale claim).
+  // A redelivered event meets its own archive object. Whatever it is (published, claimed, publish_failed, or a
+  // suppressed_* record), deliverAlert decides with the shared classifier, on the alert as first archived: a
+  // suppressed match stays suppressed, a published one is a duplicate, a claim is taken over or waited for.
   const existing = await readJsonObject(delivery.archive, archiveKey);
-  const existingState = (existing?.json as { state?: unknown } | undefined)?.state;
-  if (existingState === 'suppressed_by_window' || existingState === 'suppressed_by_exception') {
-    log.info('duplicate suppressed', { ...fields, state: existingState });
-    return { ...fields, outcome: 'duplicate_suppressed' };
-  }
-  const archivedAlert = (existing?.json as { alert?: AlertDocument } | undefined)?.alert;
-  if (existing && archivedAlert) return deliverAlert({ ...detection, alert: archivedAlert }, delivery, log, requestId);
+  const found = existing && classifyArchiveObject(existing, fields);
+  if (found && found.kind !== 'unrecognised') return deliverAlert({ ...detection, alert: found.record.alert }, delivery, log, requestId);
 
   const windowKey = `${handling.suppressionPrefix}${safeKeySegment(rule.ruleId)}/${key}.json`;
   const decision = await stepWindow(delivery.archive, windowKey, rule.ruleId, terms, key, eventId, receivedAt, rule.alertSuppression.duration);
@@ -137,18 +141,89 @@ export async function handleMatch(detection: Detection, handling: MatchHandling,
     suppression: { key, terms, start: decision.window.start, end: decision.window.end, windowKey },
     alert: detection.alert,
   };
-  const written = await conditionalPut(delivery.archive, archiveKey, record, { ifNoneMatch: '*' });
-  if (written.written && !decision.alreadyCounted) {
-    writeMetric(emfLine('SuppressedByWindow', { RuleId: rule.ruleId }, { EventId: eventId }));
+  for (let round = 0; round < MAX_ARCHIVE_ROUNDS; round++) {
+    const written = await conditionalPut(delivery.archive, archiveKey, record, { ifNoneMatch: '*' });
+    if (written.written) {
+      // The archive record is the per-event mark: the metric goes with it, once per event (also when the window had
+      // counted the event already, in an attempt that died before writing the record).
+      writeMetric(emfLine('SuppressedByWindow', { RuleId: rule.ruleId }, { EventId: eventId }));
+      log.info('match suppressed by alert suppression', {
+        ...fields,
+        windowKey,
+        windowStart: decision.window.start,
+        windowEnd: decision.window.end,
+        suppressedCount: decision.window.suppressedCount,
+      });
+      return { ...fields, outcome: 'suppressed_by_window' };
+    }
+    const current = await readJsonObject(delivery.archive, archiveKey);
+    if (current === undefined) continue; // Deleted in between: create it again.
+    const occupant = classifyArchiveObject(current, fields);
+    if (occupant.kind === 'suppressed') {
+      log.info('duplicate suppressed', { ...fields, state: occupant.record.state, suppressedBy: occupant.record.requestId });
+      return { ...fields, outcome: 'duplicate_suppressed' };
+    }
+    // Anything else (published, a claim of an earlier attempt, a raw alert of an older version) may be an alert
+    // nobody has published yet: suppressing it would lose it. deliverAlert publishes it once (or finds it published).
+    log.warn('match falls in a suppression window but its archive key holds an alert; delivering it', {
+      ...fields,
+      windowKey,
+      archivedState: occupant.kind,
+      ...(occupant.kind === 'unrecognised' ? { unrecognised: occupant.reason } : {}),
+    });
+    return deliverAlert({ ...detection, alert: occupant.kind === 'unrecognised' ? detection.alert : occupant.record.alert }, delivery, log, requestId);
   }
-  log.info('match suppressed by alert suppression', {
-    ...fields,
-    windowKey,
-    windowStart: decision.window.start,
-    windowEnd: decision.window.end,
-    suppressedCount: decision.window.suppressedCount,
-  });
-  return { ...fields, outcome: 'suppressed_by_window' };
+  throw new Error(`Could not archive the suppressed match of rule ${rule.ruleId} for event ${eventId} at ${archiveKey} after ${MAX_ARCHIVE_ROUNDS} rounds of contention; Lambda will retry`);
+}
+
+/**
+ * Writes the `suppressed_by_exception` record with `If-None-Match: *`. When the key is taken, classifies what is there
+ * (classifyArchiveObject): a `suppressed_*` record is a redelivery (`duplicate_suppressed`), `published` a duplicate
+ * (the alert went out before the exception was deployed; the record stays as it is); a claim of another live
+ * invocation is waited for (`AlertDeliveryInProgressError`); anything else (`publish_failed`, our own or a stale
+ * claim, an unrecognised object) is replaced with `If-Match` by the exception record, so that the archive says why
+ * the match was not published. Contention is retried like deliverAlert's claim.
+ */
+async function recordException(
+  record: SuppressedMatch,
+  delivery: AlertDelivery,
+  log: Logger,
+  requestId: string,
+  fields: { readonly ruleId: string; readonly eventId: string; readonly archiveKey: string },
+): Promise<HandledMatch> {
+  const { archiveKey } = fields;
+  for (let round = 0; round < MAX_ARCHIVE_ROUNDS; round++) {
+    const created = await conditionalPut(delivery.archive, archiveKey, record, { ifNoneMatch: '*' });
+    if (created.written) return { ...fields, outcome: 'suppressed_by_exception' };
+    const current = await readJsonObject(delivery.archive, archiveKey);
+    if (current === undefined) continue; // Deleted in between: create it again.
+    const found: ClassifiedArchiveObject = classifyArchiveObject(current, fields);
+    if (found.kind === 'suppressed') {
+      log.info('duplicate suppressed', { ...fields, state: found.record.state, suppressedBy: found.record.requestId });
+      return { ...fields, outcome: 'duplicate_suppressed' };
+    }
+    if (found.kind === 'published') {
+      log.info('duplicate suppressed', { ...fields, state: 'published', snsMessageId: found.record.snsMessageId, publishedBy: found.record.requestId, publishedAt: found.record.publishedAt });
+      return { ...fields, snsMessageId: found.record.snsMessageId, outcome: 'duplicate' };
+    }
+    if (found.kind === 'claimed') throwIfClaimHeld(found.record, requestId, new Date(), delivery.claimLeaseMs, archiveKey);
+    const replaced: SuppressedMatch = {
+      ...record,
+      replaced: found.kind === 'unrecognised' ? { state: 'unrecognised' } : { state: found.record.state, requestId: found.record.requestId },
+    };
+    const written = await conditionalPut(delivery.archive, archiveKey, replaced, { ifMatch: current.etag });
+    if (written.written) {
+      log.warn('replaced an earlier delivery attempt with the exception record', {
+        ...fields,
+        previousState: replaced.replaced?.state,
+        previousRequestId: replaced.replaced?.requestId,
+        ...(found.kind === 'unrecognised' ? { unrecognised: found.reason } : {}),
+      });
+      return { ...fields, outcome: 'suppressed_by_exception' };
+    }
+    // Changed since we read it: look again.
+  }
+  throw new Error(`Could not archive the excepted match of rule ${fields.ruleId} for event ${fields.eventId} at ${archiveKey} after ${MAX_ARCHIVE_ROUNDS} rounds of contention; Lambda will retry`);
 }
 
 type WindowStep = (SuppressionDecision & { readonly alreadyCounted?: false }) | { readonly action: 'suppress'; readonly window: SuppressionWindow; readonly alreadyCounted: true };
@@ -171,17 +246,22 @@ async function stepWindow(
   for (let round = 0; round < MAX_WINDOW_ROUNDS; round++) {
     const read = await readJsonObject(archive, windowKey);
     const stored = isStoredWindow(read?.json) ? read.json : undefined;
-    if (stored && now.getTime() < Date.parse(stored.window.end)) {
-      if (stored.openedBy === eventId) {
-        // The retry of the alert that opened this window: alert again, with the same fields.
+    if (stored) {
+      // A retry of an event that opened this window or an earlier one (current or expired): its alert may never have
+      // been claimed (the invocation died after the window write). Alert again, with the same fields; deliverAlert
+      // makes it a duplicate if it was published after all.
+      const opened = [openingAlertOf(stored), ...(stored.earlierOpeners ?? [])].find((opener) => opener.eventId === eventId);
+      if (opened) {
         return {
           action: 'alert',
-          window: stored.window,
-          suppressedSinceLastAlert: stored.previous?.suppressedCount ?? 0,
-          ...(stored.previous ? { previousWindow: stored.previous } : {}),
+          window: opened.window,
+          suppressedSinceLastAlert: opened.suppressedSinceLastAlert,
+          ...(opened.previousWindow ? { previousWindow: opened.previousWindow } : {}),
         };
       }
-      if (stored.counted.includes(eventId)) return { action: 'suppress', window: stored.window, alreadyCounted: true };
+      if (now.getTime() < Date.parse(stored.window.end) && stored.counted.includes(eventId)) {
+        return { action: 'suppress', window: stored.window, alreadyCounted: true };
+      }
     }
     const decision = decideSuppression(stored?.window, now, duration, key);
     const next: StoredSuppressionWindow =
@@ -194,6 +274,7 @@ async function stepWindow(
             openedBy: eventId,
             ...(decision.previousWindow ? { previous: decision.previousWindow } : {}),
             counted: [],
+            earlierOpeners: stored ? [...(stored.earlierOpeners ?? []), openingAlertOf(stored)].slice(-MAX_EARLIER_OPENERS) : [],
           }
         : { ...(stored as StoredSuppressionWindow), window: decision.window, counted: [...(stored as StoredSuppressionWindow).counted, eventId].slice(-MAX_COUNTED_IDS) };
     const written = await conditionalPut(archive, windowKey, next, read ? { ifMatch: read.etag } : { ifNoneMatch: '*' });
@@ -202,13 +283,24 @@ async function stepWindow(
   throw new Error(`Could not update the suppression window ${windowKey} after ${MAX_WINDOW_ROUNDS} rounds of contention; Lambda will retry`);
 }
 
+/** What the alert of the event that opened `stored` said (withSuppressionFields uses the window's start and end). */
+function openingAlertOf(stored: StoredSuppressionWindow): OpeningAlert {
+  return {
+    eventId: stored.openedBy,
+    window: stored.window,
+    suppressedSinceLastAlert: stored.previous?.suppressedCount ?? 0,
+    ...(stored.previous ? { previousWindow: stored.previous } : {}),
+  };
+}
+
 function isStoredWindow(json: unknown): json is StoredSuppressionWindow {
   const candidate = json as Partial<StoredSuppressionWindow> | undefined;
   return (
     candidate?.format === 'cloudtrail-stream-detector/suppression-window/v1' &&
     typeof candidate.window?.end === 'string' &&
     typeof candidate.openedBy === 'string' &&
-    Array.isArray(candidate.counted)
+    Array.isArray(candidate.counted) &&
+    (candidate.earlierOpeners === undefined || Array.isArray(candidate.earlierOpeners))
   );
 }
 
@@ -226,11 +318,4 @@ export function emfLine(metric: string, dimensions: Readonly<Record<string, stri
     ...dimensions,
     [metric]: 1,
   })}\n`;
-}
-
-function alertEventId(alert: AlertDocument, ruleId: string): string {
-  const event = alert.event;
-  const id = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
-  if (typeof id !== 'string' || id === '') throw new Error(`Alert of rule ${ruleId} has no event.id: cannot archive it under a stable key`);
-  return id;
 }

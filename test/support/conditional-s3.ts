@@ -32,6 +32,8 @@ export interface InjectedS3Failure {
   readonly method?: 'GET' | 'PUT' | 'HEAD' | 'DELETE';
   /** Only requests whose condition header is of this kind ('none' = unconditional). */
   readonly condition?: 'if-none-match' | 'if-match' | 'none';
+  /** Only requests for keys starting with this (e.g. `alerts/`, to fail an alert's claim but not its suppression window). */
+  readonly keyPrefix?: string;
 }
 
 export interface ConditionalLocalS3 extends LocalS3 {
@@ -102,7 +104,8 @@ export async function startConditionalS3(bucket = 'alert-archive-test'): Promise
       const index = injections.findIndex(
         (injection) =>
           (injection.match.method === undefined || injection.match.method === method) &&
-          (injection.match.condition === undefined || injection.match.condition === condition),
+          (injection.match.condition === undefined || injection.match.condition === condition) &&
+          (injection.match.keyPrefix === undefined || key.startsWith(injection.match.keyPrefix)),
       );
       if (index >= 0) {
         const [injection] = injections.splice(index, 1);

@@ -52,7 +52,12 @@ export function suppressionTerms(
 export function suppressionKey(rule: Pick<DetectionRule, 'ruleId' | 'alertSuppression'>, document: unknown): string | undefined {
   const terms = suppressionTerms(rule, document);
   if (!terms) return undefined;
-  const canonical = JSON.stringify([rule.ruleId, terms.map((term) => [term.field, term.value])]);
+  return suppressionKeyFromTerms(rule.ruleId, terms);
+}
+
+/** `suppressionKey` for terms already computed with `suppressionTerms` (same key, without reading the document again). */
+export function suppressionKeyFromTerms(ruleId: string, terms: readonly SuppressionTerm[]): string {
+  const canonical = JSON.stringify([ruleId, terms.map((term) => [term.field, term.value])]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
