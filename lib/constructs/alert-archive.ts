@@ -13,6 +13,15 @@ export const ALERT_ARCHIVE_PREFIX = 'alerts/';
 /** Where the detector keeps alert suppression windows (`suppression/<rule>/<key>.json`, docs/exceptions.md). */
 export const ALERT_SUPPRESSION_PREFIX = 'suppression/';
 
+/** What both buckets share: private, owner-enforced, SSL-only, versioned, and kept when the stack goes (audit). */
+const PRIVATE_DURABLE_BUCKET = {
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+  enforceSSL: true,
+  versioned: true,
+  removalPolicy: RemovalPolicy.RETAIN,
+} satisfies s3.BucketProps;
+
 /**
  * The S3 bucket every alert is archived in, for audit. SSE-KMS with the alert key (S3 Bucket Keys keep KMS
  * requests, and cost, low): reading alerts needs both S3 and key permissions, and every decrypt is in CloudTrail.
@@ -26,13 +35,9 @@ export class AlertArchive extends Construct {
   constructor(scope: Construct, id: string, props: AlertArchiveProps) {
     super(scope, id);
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      ...PRIVATE_DURABLE_BUCKET,
       // S3 server access logging delivers only to buckets with SSE-S3 (not SSE-KMS) default encryption.
       encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         {
           id: 'expire-access-logs',
@@ -55,11 +60,7 @@ export class AlertArchive extends Construct {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.key,
       bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...PRIVATE_DURABLE_BUCKET,
       lifecycleRules: [
         {
           id: 'age-out-alerts',

@@ -6,9 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PatternGroup } from '../../src/engine/eventbridge/group-patterns';
-import { acknowledge } from '../posture';
 import { ruleConstructIds, TARGET_MAX_EVENT_AGE, TARGET_RETRY_ATTEMPTS, toCdkEventPattern } from './cloudtrail-rule-trigger';
-import { FAILURE_RETENTION } from './failure-queues';
+import { deadLetterQueue } from './dead-letter-queue';
 import { eventBridgeDeadLetterKeyStatement } from './event-bridge-dead-letter-key';
 
 export interface EventForwarderProps {
@@ -97,26 +96,10 @@ function forwarderDeadLetterQueue(scope: Construct): { key: kms.Key; queue: sqs.
     enableKeyRotation: true,
   });
   key.addToResourcePolicy(eventBridgeDeadLetterKeyStatement());
-  const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
-    encryption: sqs.QueueEncryption.KMS,
-    encryptionMasterKey: key,
-    enforceSSL: true,
-    retentionPeriod: FAILURE_RETENTION,
+  const queue = deadLetterQueue(scope, 'DeadLetterQueue', {
+    key,
+    holds: 'EventBridge target DLQ of the rules forwarding CloudTrail events to the central detector bus',
+    watchedBy: 'the member-account baseline alarm this template leaves to the organization (docs/organization.md)',
   });
-  const cfnQueue = queue.node.defaultChild as sqs.CfnQueue;
-  acknowledge(
-    cfnQueue,
-    'AwsSolutions-SQS3',
-    'This queue is itself a dead-letter queue: the EventBridge target DLQ of the rules forwarding CloudTrail events ' +
-      'to the central detector bus. cdk-nag SQS3 recognizes a queue as a DLQ only through an SQS redrive policy or a ' +
-      'Lambda deadLetterConfig, not through EventBridge target dead-letter configurations.',
-  );
-  acknowledge(
-    cfnQueue,
-    'Serverless-SQSRedrivePolicy',
-    'This queue is itself a dead-letter queue (EventBridge target DLQ of the forwarding rules); nothing consumes it ' +
-      'automatically, so there are no failed receives to redrive, and a DLQ of a DLQ would only move the problem. ' +
-      'Messages wait 14 days for an operator (docs/organization.md).',
-  );
   return { key, queue };
 }

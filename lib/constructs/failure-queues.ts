@@ -1,14 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledge } from '../posture';
+import { deadLetterQueue } from './dead-letter-queue';
 import { eventBridgeDeadLetterKeyStatement } from './event-bridge-dead-letter-key';
-
-/** How long a failed event waits in a queue for an operator: the SQS maximum. */
-export const FAILURE_RETENTION = Duration.days(14);
 
 /**
  * The dead-letter queues that catch whatever the normal path could not deliver, so that no alert is silently lost:
@@ -64,28 +61,7 @@ export class FailureQueues extends Construct {
     );
   }
 
-  private queue(id: string, role: string): sqs.Queue {
-    const queue = new sqs.Queue(this, id, {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: FAILURE_RETENTION,
-    });
-    const cfnQueue = queue.node.defaultChild as sqs.CfnQueue;
-    acknowledge(
-      cfnQueue,
-      'AwsSolutions-SQS3',
-      `This queue is itself a dead-letter queue (${role}). cdk-nag SQS3 recognizes a queue as a DLQ only through ` +
-        'an SQS redrive policy or a Lambda deadLetterConfig, not through EventBridge target DLQs, Lambda on-failure ' +
-        'destinations or SNS subscription redrive policies. Messages here raise a CloudWatch alarm.',
-    );
-    acknowledge(
-      cfnQueue,
-      'Serverless-SQSRedrivePolicy',
-      `This queue is itself a dead-letter queue (${role}); nothing consumes it automatically, so there are no ` +
-        'failed receives to redrive, and a DLQ of a DLQ would only move the problem. Messages wait 14 days for an ' +
-        'operator and raise a CloudWatch alarm (ApproximateNumberOfMessagesVisible > 0).',
-    );
-    return queue;
+  private queue(id: string, holds: string): sqs.Queue {
+    return deadLetterQueue(this, id, { key: this.key, holds, watchedBy: 'a CloudWatch alarm (ApproximateNumberOfMessagesVisible > 0)' });
   }
 }

@@ -1,20 +1,17 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { captureStdout, type CapturedStdout } from '../support/captured-stdout';
-import { startConditionalS3, type ConditionalLocalS3 } from '../support/conditional-s3';
-import { setEnvironment } from '../support/environment';
 import { lambdaContext } from '../support/lambda-context';
-import { LOCAL_S3_CREDENTIALS } from '../support/local-s3';
 import { snsLimitViolations } from '../support/sns-limits';
-import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
 import {
   detailOf,
   eventFixture,
   loadHandler,
-  localLambdaEnvironment,
-  writeRulePack,
   type CloudTrailEvent,
   type HandlerModule,
+  useLocalLambdaTestbed,
 } from './handler-harness';
+import type { ConditionalLocalS3 } from '../support/conditional-s3';
+import type { SnsRecorder } from '../support/sns-recorder';
 
 const RULE_ID = '119c8877-8613-416d-a98a-96b6664ee73a';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:cloudtrail-detector-alerts';
@@ -29,8 +26,6 @@ describe('exactly one alert per CloudTrail event', () => {
   let s3: ConditionalLocalS3;
   let sns: SnsRecorder;
   let s3Client: S3Client;
-  let rulePack: { path: string; remove(): void };
-  let restoreEnvironment: () => void;
   let stdout: CapturedStdout;
   let containerA: HandlerModule;
   let containerB: HandlerModule;
@@ -39,13 +34,10 @@ describe('exactly one alert per CloudTrail event', () => {
   const eventId = detailOf(event).eventID as string;
   const key = `alerts/${RULE_ID}/${eventId}.json`;
 
-  beforeAll(async () => {
-    [s3, sns] = await Promise.all([startConditionalS3('exactly-once-archive'), startSnsRecorder()]);
-    s3Client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS });
-    rulePack = writeRulePack();
-    restoreEnvironment = setEnvironment(
-      localLambdaEnvironment({ snsEndpoint: sns.endpoint, s3Endpoint: s3.endpoint, topicArn: TOPIC_ARN, bucket: s3.bucket, rulesPath: rulePack.path }),
-    );
+  const testbed = useLocalLambdaTestbed('exactly-once-archive', TOPIC_ARN);
+
+  beforeAll(() => {
+    ({ s3, sns, s3Client } = testbed);
     const coldStart = captureStdout();
     try {
       containerA = loadHandler();
@@ -56,20 +48,7 @@ describe('exactly one alert per CloudTrail event', () => {
   });
 
   beforeEach(() => {
-    stdout = captureStdout();
-  });
-
-  afterEach(async () => {
-    stdout.restore();
-    sns.reset();
-    await s3.deleteAllObjects();
-  });
-
-  afterAll(async () => {
-    restoreEnvironment?.();
-    rulePack?.remove();
-    s3Client?.destroy();
-    await Promise.all([s3?.stop(), sns?.stop()]);
+    stdout = testbed.stdout;
   });
 
   const archived = async () => {

@@ -1,10 +1,8 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { captureStdout, type CapturedStdout } from '../support/captured-stdout';
-import { setEnvironment } from '../support/environment';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { CapturedStdout } from '../support/captured-stdout';
 import { lambdaContext } from '../support/lambda-context';
-import { startConditionalS3, type ConditionalLocalS3 } from '../support/conditional-s3';
-import { LOCAL_S3_CREDENTIALS } from '../support/local-s3';
-import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
+import type { ConditionalLocalS3 } from '../support/conditional-s3';
+import type { SnsRecorder } from '../support/sns-recorder';
 import {
   inThirtyDays,
   nightlyBackupExportExpiring,
@@ -16,7 +14,7 @@ import {
   writeSuppressingRulePack,
   type TempFile,
 } from '../support/exception-fixtures';
-import { detailOf, eventFixture, loadHandler, localLambdaEnvironment, writeRulePack, type CloudTrailEvent, type HandlerModule } from './handler-harness';
+import { detailOf, eventFixture, loadHandler, useLocalLambdaTestbed, type CloudTrailEvent, type HandlerModule } from './handler-harness';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:cloudtrail-detector-alerts';
 const BASE = eventFixture('start-export-task-assumed-role.json');
@@ -39,36 +37,21 @@ describe('Lambda: rule exceptions and alert suppression against local SNS and S3
   let s3: ConditionalLocalS3;
   let s3Client: S3Client;
   let sns: SnsRecorder;
-  let rulePack: { path: string; remove(): void };
-  let restoreEnvironment: () => void;
   let stdout: CapturedStdout;
   const temporary: TempFile[] = [];
 
-  beforeAll(async () => {
-    [s3, sns] = await Promise.all([startConditionalS3('detector-alert-archive'), startSnsRecorder()]);
-    s3Client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS });
-    rulePack = writeRulePack();
-    restoreEnvironment = setEnvironment(
-      localLambdaEnvironment({ snsEndpoint: sns.endpoint, s3Endpoint: s3.endpoint, topicArn: TOPIC_ARN, bucket: s3.bucket, rulesPath: rulePack.path }),
-    );
+  const testbed = useLocalLambdaTestbed('detector-alert-archive', TOPIC_ARN);
+
+  beforeAll(() => {
+    ({ s3, sns, s3Client } = testbed);
   });
 
   beforeEach(() => {
-    stdout = captureStdout();
+    stdout = testbed.stdout;
   });
 
-  afterEach(async () => {
-    stdout.restore();
-    sns.reset();
-    await s3.deleteAllObjects();
-  });
-
-  afterAll(async () => {
-    restoreEnvironment?.();
-    rulePack?.remove();
+  afterAll(() => {
     for (const file of temporary) file.remove();
-    s3Client?.destroy();
-    await Promise.all([s3?.stop(), sns?.stop()]);
   });
 
   const handlerWith = (overrides: Record<string, string>): HandlerModule => loadHandler(overrides);

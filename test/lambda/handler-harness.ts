@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { loadRuleDirectory, rulePackToJson } from '../../src/engine/rules';
+import { S3Client } from '@aws-sdk/client-s3';
+import { captureStdout, type CapturedStdout } from '../support/captured-stdout';
+import { startConditionalS3, type ConditionalLocalS3 } from '../support/conditional-s3';
 import { setEnvironment } from '../support/environment';
 import { LOCAL_S3_CREDENTIALS } from '../support/local-s3';
+import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
 
 export type HandlerModule = typeof import('../../lambda/handler');
 export type CloudTrailEvent = EventBridgeEvent<'AWS API Call via CloudTrail', unknown>;
@@ -71,4 +75,55 @@ export function loadHandler(environmentOverrides: Readonly<Record<string, string
   } finally {
     restore();
   }
+}
+
+/** What a suite of handler tests runs against; fields are set once the suite's `beforeAll` hooks have run. */
+export interface LocalLambdaTestbed {
+  readonly s3: ConditionalLocalS3;
+  readonly sns: SnsRecorder;
+  /** A client of the local S3, for planting or reading archive objects directly. */
+  readonly s3Client: S3Client;
+  readonly rulePack: { readonly path: string; remove(): void };
+  /** stdout of the current test (the handler's log lines). */
+  readonly stdout: CapturedStdout;
+}
+
+/**
+ * Registers the suite hooks every handler test needs: local S3 (with S3's conditional writes) and SNS started on
+ * 127.0.0.1, the real rule pack, the Lambda environment pointed at them; stdout captured per test; both services
+ * emptied between tests; everything stopped at the end. Call it first in a `describe`, so its hooks run before the
+ * suite's own (which may then load handlers).
+ */
+export function useLocalLambdaTestbed(bucket: string, topicArn: string): LocalLambdaTestbed {
+  const testbed = {} as { -readonly [K in keyof LocalLambdaTestbed]: LocalLambdaTestbed[K] };
+  let restoreEnvironment: (() => void) | undefined;
+  beforeAll(async () => {
+    [testbed.s3, testbed.sns] = await Promise.all([startConditionalS3(bucket), startSnsRecorder()]);
+    testbed.s3Client = new S3Client({ endpoint: testbed.s3.endpoint, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS });
+    testbed.rulePack = writeRulePack();
+    restoreEnvironment = setEnvironment(
+      localLambdaEnvironment({
+        snsEndpoint: testbed.sns.endpoint,
+        s3Endpoint: testbed.s3.endpoint,
+        topicArn,
+        bucket: testbed.s3.bucket,
+        rulesPath: testbed.rulePack.path,
+      }),
+    );
+  });
+  beforeEach(() => {
+    testbed.stdout = captureStdout();
+  });
+  afterEach(async () => {
+    testbed.stdout.restore();
+    testbed.sns.reset();
+    await testbed.s3.deleteAllObjects();
+  });
+  afterAll(async () => {
+    restoreEnvironment?.();
+    testbed.rulePack?.remove();
+    testbed.s3Client?.destroy();
+    await Promise.all([testbed.s3?.stop(), testbed.sns?.stop()]);
+  });
+  return testbed;
 }

@@ -1,17 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { captureStdout, type CapturedStdout } from '../support/captured-stdout';
-import { setEnvironment } from '../support/environment';
 import { lambdaContext } from '../support/lambda-context';
-import { startConditionalS3, type ConditionalLocalS3 } from '../support/conditional-s3';
-import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
+import type { ConditionalLocalS3 } from '../support/conditional-s3';
+import type { SnsRecorder } from '../support/sns-recorder';
 import {
   detailOf,
   eventFixture,
   loadHandler,
-  localLambdaEnvironment,
   writeRulePack,
   type CloudTrailEvent,
   type HandlerModule,
+  useLocalLambdaTestbed,
 } from './handler-harness';
 
 const RULE_ID = '119c8877-8613-416d-a98a-96b6664ee73a';
@@ -21,24 +20,14 @@ const ACCOUNT = '123456789012';
 describe('Lambda handler against local SNS and S3', () => {
   let s3: ConditionalLocalS3;
   let sns: SnsRecorder;
-  let rulePack: { path: string; remove(): void };
-  let restoreEnvironment: () => void;
   let stdout: CapturedStdout;
   let lambda: HandlerModule;
   let coldStartLog: Record<string, unknown>[];
 
-  beforeAll(async () => {
-    [s3, sns] = await Promise.all([startConditionalS3('detector-alert-archive'), startSnsRecorder()]);
-    rulePack = writeRulePack();
-    restoreEnvironment = setEnvironment(
-      localLambdaEnvironment({
-        snsEndpoint: sns.endpoint,
-        s3Endpoint: s3.endpoint,
-        topicArn: TOPIC_ARN,
-        bucket: s3.bucket,
-        rulesPath: rulePack.path,
-      }),
-    );
+  const testbed = useLocalLambdaTestbed('detector-alert-archive', TOPIC_ARN);
+
+  beforeAll(() => {
+    ({ s3, sns } = testbed);
     const coldStart = captureStdout();
     try {
       lambda = loadHandler();
@@ -49,19 +38,7 @@ describe('Lambda handler against local SNS and S3', () => {
   });
 
   beforeEach(() => {
-    stdout = captureStdout();
-  });
-
-  afterEach(async () => {
-    stdout.restore();
-    sns.reset();
-    await s3.deleteAllObjects();
-  });
-
-  afterAll(async () => {
-    restoreEnvironment?.();
-    rulePack?.remove();
-    await Promise.all([s3?.stop(), sns?.stop()]);
+    stdout = testbed.stdout;
   });
 
   const invoke = (event: CloudTrailEvent, requestId = 'c0ffee00-0000-4000-8000-000000000001') =>
@@ -71,7 +48,7 @@ describe('Lambda handler against local SNS and S3', () => {
 
   it('logs the loaded rules once, at cold start', () => {
     expect(coldStartLog).toEqual([
-      expect.objectContaining({ level: 'info', message: 'detector initialised', rulesPath: rulePack.path, ruleIds: [RULE_ID] }),
+      expect.objectContaining({ level: 'info', message: 'detector initialised', rulesPath: testbed.rulePack.path, ruleIds: [RULE_ID] }),
     ]);
   });
 
