@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import { conformancePath } from '../src/conformance/conformance-dir';
 import { buildAlert } from '../src/engine/alerts/build-alert';
 import { createDetector, type Detector } from '../src/engine/detector';
 import { normalizeCloudTrail } from '../src/engine/ecs';
@@ -23,7 +24,7 @@ import { startExportTaskRecord } from '../test/support/cloudtrail-records';
 import { scanBench } from './scan-bench';
 
 const ROOT = resolve(__dirname, '..');
-const ELASTIC_AWS_RULES = join(ROOT, '..', 'shared', 'conformance', 'elastic-aws-kuery-rules');
+const ELASTIC_AWS_RULES = conformancePath('elastic-aws-kuery-rules');
 
 interface Row {
   readonly measure: string;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseKql } from '../../src/engine/kql';
 import { loadRulePack } from '../../src/engine/rules';
@@ -6,9 +6,9 @@ import { cloudTrailTableDdl } from '../../src/athena/ddl';
 import { translateRule } from '../../src/athena/rule-query';
 import { formatCondition, translateKql, UntranslatableError } from '../../src/athena/translate';
 import { runCli } from '../cli/cli-harness';
+import { conformancePath, describeWithConformance } from '../support/conformance-data';
 
 const ROOT = resolve(__dirname, '..', '..');
-const ELASTIC = '/work/shared/conformance/elastic-aws-kuery-rules';
 const where = (kql: string): string => formatCondition(translateKql(parseKql(kql)));
 
 describe('athena: seed rule', () => {
@@ -115,9 +115,9 @@ describe('athena: CLI', () => {
   });
 });
 
-const describeElastic = existsSync(ELASTIC) ? describe : describe.skip;
-describeElastic('athena: Elastic AWS pack', () => {
-  const rules = existsSync(ELASTIC) ? loadRulePack(ELASTIC).rules.filter((rule) => rule.type === 'query') : [];
+describeWithConformance('athena: Elastic AWS pack', ['elastic-aws-kuery-rules'], () => {
+  const ELASTIC = conformancePath('elastic-aws-kuery-rules');
+  const rules = loadRulePack(ELASTIC).rules.filter((rule) => rule.type === 'query');
   const results = rules.map((rule) => translateRule(rule, { database: 'default', table: 'cloudtrail_logs' }));
 
   it('translates or reports every one of the 85 query rules', () => {

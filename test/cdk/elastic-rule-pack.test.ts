@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileEventPattern } from '../../src/engine/eventbridge';
@@ -13,12 +13,12 @@ import { parseKql } from '../../src/engine/kql';
 import { parseRuleToml } from '../../src/engine/rules';
 import { cloudTrailDeliveryArbitrary } from '../engine/eventbridge/cloudtrail-event-arbitrary';
 import { matchesEventPattern } from '../support/eventbridge-matcher';
+import { conformancePath, describeWithConformance } from '../support/conformance-data';
 import { synthesizeDetector, type SynthesizedDetector } from '../support/synthesize-detector';
 
 /** Elastic's 139 AWS rules; 85 of them are `type = "query"` (KQL), the ones the detector deploys. */
-const ELASTIC_DIR = join(__dirname, '../../../shared/conformance/elastic-aws-kuery-rules');
+const ELASTIC_DIR = conformancePath('elastic-aws-kuery-rules');
 const QUERY_RULE_COUNT = 85;
-const describeIfPresent = existsSync(ELASTIC_DIR) ? describe : describe.skip;
 
 /** The query-type rule files with their rule_id and query, read straight from the TOML. */
 function queryRuleFiles(): { file: string; ruleId: string; query: string }[] {
@@ -32,8 +32,8 @@ function queryRuleFiles(): { file: string; ruleId: string; query: string }[] {
     });
 }
 
-describeIfPresent('DetectorStack with the Elastic AWS rule folder', () => {
-  const files = existsSync(ELASTIC_DIR) ? queryRuleFiles() : [];
+describeWithConformance('DetectorStack with the Elastic AWS rule folder', ['elastic-aws-kuery-rules'], () => {
+  const files = queryRuleFiles();
   let synthesized: SynthesizedDetector;
   let eventRules: { Description: string; EventPattern: unknown; Targets: unknown[] }[];
 

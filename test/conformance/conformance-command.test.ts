@@ -6,8 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runConformance } from '../../src/conformance/main';
+import { conformanceDirectory } from '../support/conformance-data';
 
-const SHARED_DIR = path.resolve(__dirname, '../../../shared/conformance');
+const SHARED_DIR = conformanceDirectory();
 
 function run(args: string[]): { code: number; stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

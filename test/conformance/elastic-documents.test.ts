@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -8,6 +8,7 @@ import { normalizeCloudTrail } from '../../src/engine/ecs';
 import { compileEventPattern } from '../../src/engine/eventbridge';
 import { fieldsOf } from '../../src/engine/kql';
 import { compileRules, loadRulePack } from '../../src/engine/rules';
+import { conformanceDirectory, describeWithConformance } from '../support/conformance-data';
 import { matchesEventPattern } from '../support/eventbridge-matcher';
 
 /**
@@ -15,13 +16,10 @@ import { matchesEventPattern } from '../support/eventbridge-matcher';
  * through `scan --rules`, exactly the alerts a query over the documents Elastic's ingest pipeline produced would
  * raise; and each rule's EventBridge pattern must let through every conformance record its query matches.
  */
-const CONFORMANCE = join(__dirname, '../../../shared/conformance');
+const CONFORMANCE = conformanceDirectory();
 const RULES_DIR = join(CONFORMANCE, 'elastic-aws-kuery-rules');
 const PIPELINE_DIR = join(CONFORMANCE, 'elastic-cloudtrail-pipeline');
 const REAL_RDS_DIR = join(CONFORMANCE, 'real-rds-events');
-const present = existsSync(RULES_DIR) && existsSync(PIPELINE_DIR) && existsSync(REAL_RDS_DIR);
-
-const describeIfPresent = present ? describe : describe.skip;
 
 /** See docs/ecs-conformance.md, "Rules that read enrichment fields". */
 const ENVIRONMENT_DEPENDENT_RULES: string[] = [
@@ -32,9 +30,9 @@ const ENVIRONMENT_DEPENDENT_RULES: string[] = [
   'AWS IAM Permissions Boundary Modified or Removed',
 ];
 
-describeIfPresent("Elastic's AWS rules over Elastic's documents", () => {
-  const rules = present ? compileRules(loadRulePack(RULES_DIR).rules) : [];
-  const pairs = present ? readdirSync(PIPELINE_DIR).filter((name) => /^test-.*\.log$/.test(name)) : [];
+describeWithConformance("Elastic's AWS rules over Elastic's documents", ['elastic-aws-kuery-rules', 'elastic-cloudtrail-pipeline', 'real-rds-events'], () => {
+  const rules = compileRules(loadRulePack(RULES_DIR).rules);
+  const pairs = readdirSync(PIPELINE_DIR).filter((name) => /^test-.*\.log$/.test(name));
 
   /** Rules that read fields our pipeline does not produce (GeoIP/ASN, parsed user agent): documented limitations. */
   const environmentDependent = new Set(

@@ -10,6 +10,7 @@ import { setEnvironment } from '../support/environment';
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../support/local-s3';
 import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
 import { synthesizeDetector, type SynthesizedDetector } from '../support/synthesize-detector';
+import { conformancePath } from '../support/conformance-data';
 
 /**
  * The deployable artifact and the local CLI are two doors to one engine: fed the same CloudTrail records, the
@@ -18,7 +19,7 @@ import { synthesizeDetector, type SynthesizedDetector } from '../support/synthes
  */
 const REPOSITORY = join(__dirname, '../..');
 const SAMPLE_TRAIL = join(REPOSITORY, 'samples/trail');
-const REAL_RDS_EVENTS = join(REPOSITORY, '../shared/conformance/real-rds-events');
+const REAL_RDS_EVENTS = conformancePath('real-rds-events');
 
 type Handler = (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<{ alerts: number }>;
 

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { createDetector } from '../../src/engine/detector';
 import { compileRules, loadRuleDirectory } from '../../src/engine/rules';
 import { assumedRoleIdentity, startExportTaskRecord } from '../support/cloudtrail-records';
+import { conformancePath } from '../support/conformance-data';
 
 const detector = createDetector(compileRules(loadRuleDirectory(join(__dirname, '../../rules'))));
 const receivedAt = new Date('2026-11-20T03:15:49.000Z');
-const REAL_RDS_EVENTS = join(__dirname, '../../../shared/conformance/real-rds-events');
+const REAL_RDS_EVENTS = conformancePath('real-rds-events');
 
 function alertsFor(record: Record<string, unknown>) {
   return detector.detect(record, { receivedAt }).map((detection) => detection.alert as any);

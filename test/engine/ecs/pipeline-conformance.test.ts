@@ -7,10 +7,11 @@ import {
   logLines,
   normalizeLine,
 } from '../../../src/conformance/pipeline-comparison';
+import { conformancePath } from '../../support/conformance-data';
 
 // The comparison (flattening, documented exclusions, harness ingest time) lives in src/conformance/pipeline-comparison.ts,
 // shared with `npm run conformance`.
-const FIXTURE_DIR = path.resolve(__dirname, '../../../../shared/conformance/elastic-cloudtrail-pipeline');
+const FIXTURE_DIR = conformancePath('elastic-cloudtrail-pipeline');
 const INPUTS_ONLY_DIR = path.join(FIXTURE_DIR, 'inputs-only');
 
 describe('conformance comparison', () => {

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { compileEventPattern } from '../../../src/engine/eventbridge';
 import { parseKql } from '../../../src/engine/kql';
 import { assertPatternIsSound } from './soundness';
+import { conformancePath } from '../../support/conformance-data';
 
 /** Elastic's AWS CloudTrail kuery rules, read from the shared conformance folder when it is present. */
-const RULES_DIR = join(__dirname, '../../../../shared/conformance/elastic-aws-kuery-rules');
+const RULES_DIR = conformancePath('elastic-aws-kuery-rules');
 const INDEX_FILE = join(RULES_DIR, 'index.json');
 
 interface IndexEntry {

@@ -10,9 +10,10 @@ import { readRecordsForRules } from '../../../src/engine/input/read-prefiltered'
 import { compileRules, loadRulePack, type CompiledRule, type DetectionRule } from '../../../src/engine/rules';
 import { startExportTaskRecord } from '../../support/cloudtrail-records';
 import { cloudTrailDeliveryArbitrary } from '../eventbridge/cloudtrail-event-arbitrary';
+import { conformancePath } from '../../support/conformance-data';
 
 const REPO_ROOT = join(__dirname, '../../..');
-const ELASTIC_PACK = join(REPO_ROOT, '../shared/conformance/elastic-aws-kuery-rules');
+const ELASTIC_PACK = conformancePath('elastic-aws-kuery-rules');
 const packaged = loadRulePack(join(REPO_ROOT, 'rules')).rules;
 const seed = packaged[0] as DetectionRule;
 

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { compileKql, fieldsOf, parseKql } from '../../../src/engine/kql';
+import { conformancePath } from '../../support/conformance-data';
 
 interface IndexEntry {
   file: string;
@@ -15,7 +16,7 @@ interface IndexEntry {
   query: string;
 }
 
-const RULES_DIR = path.resolve(__dirname, '../../../../shared/conformance/elastic-aws-kuery-rules');
+const RULES_DIR = conformancePath('elastic-aws-kuery-rules');
 const INDEX_FILE = path.join(RULES_DIR, 'index.json');
 
 function tomlFiles(directory: string): string[] {

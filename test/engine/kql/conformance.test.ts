@@ -5,7 +5,6 @@
  * Kibana's own grammar produced, and rejected queries with Kibana's error position and expectations.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { KqlSyntaxError, parseKql, type KqlNode } from '../../../src/engine/kql';
 import {
   checkKqlCase,
@@ -14,8 +13,9 @@ import {
   type KqlConformanceCase,
 } from '../../../src/conformance/kql-suite';
 import { renderAst } from './support/ast-notation';
+import { conformancePath } from '../../support/conformance-data';
 
-const CASES_FILE = path.resolve(__dirname, '../../../../shared/conformance/kql-cases.json');
+const CASES_FILE = conformancePath('kql-cases.json');
 
 function tryParse(query: string): { ast: KqlNode } | { error: unknown } {
   try {

@@ -8,10 +8,11 @@ import { normalizeCloudTrail } from '../../../src/engine/ecs';
 import { readRecords } from '../../../src/engine/input';
 import { compileRules, loadRulePack, type CompiledRule } from '../../../src/engine/rules';
 import { cloudTrailDeliveryArbitrary } from '../eventbridge/cloudtrail-event-arbitrary';
+import { conformancePath } from '../../support/conformance-data';
 
 const REPO_ROOT = join(__dirname, '../../..');
-const ELASTIC_PACK = join(REPO_ROOT, '../shared/conformance/elastic-aws-kuery-rules');
-const REAL_RDS_EVENTS = join(REPO_ROOT, '../shared/conformance/real-rds-events');
+const ELASTIC_PACK = conformancePath('elastic-aws-kuery-rules');
+const REAL_RDS_EVENTS = conformancePath('real-rds-events');
 const hasElasticPack = existsSync(ELASTIC_PACK);
 
 /** The 85 query rules of Elastic's AWS pack when available, and always the packaged rule. */

@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRuleDirectory, loadRulePack, RuleFileError } from '../../../src/engine/rules';
+import { conformancePath, describeWithConformance } from '../../support/conformance-data';
 
 const RULES_DIR = join(__dirname, '../../../rules');
 const seedText = readFileSync(join(RULES_DIR, 'exfiltration_rds_snapshot_export.toml'), 'utf8');
-const ELASTIC_PACK = join(__dirname, '../../../../shared/conformance/elastic-aws-kuery-rules');
+const ELASTIC_PACK = conformancePath('elastic-aws-kuery-rules');
 
 interface IndexEntry {
   readonly file: string;
@@ -67,9 +68,7 @@ describe('loadRuleDirectory (strict: every rule must run)', () => {
   });
 });
 
-const describeElasticPack = existsSync(join(ELASTIC_PACK, 'index.json')) ? describe : describe.skip;
-
-describeElasticPack('the 139 production Elastic AWS rules', () => {
+describeWithConformance('the 139 production Elastic AWS rules', ['elastic-aws-kuery-rules/index.json'], () => {
   const index = (JSON.parse(readFileSync(join(ELASTIC_PACK, 'index.json'), 'utf8')) as IndexEntry[]).filter(
     (entry) => entry.group === 'production',
   );
