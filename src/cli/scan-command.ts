@@ -251,14 +251,29 @@ class Scan {
 
   private async scanRecord(item: RecordItem): Promise<void> {
     this.tally.records += 1;
-    let detections: Detection[];
+    let evaluated: { alerts: EcsDocument[]; suppressedLines: string[] };
     try {
-      detections = this.detector.detect(item.record, { receivedAt: this.receivedAt, original: item.original, envelope: item.envelope });
+      evaluated = this.evaluate(item);
     } catch (error) {
       // A record the engine cannot handle is an input problem like a malformed line: reported, and the scan goes on.
       await this.reportError({ ...item, kind: 'error', message: `cannot evaluate record: ${(error as Error).message}` });
       return;
     }
+    for (const line of evaluated.suppressedLines) await this.writeError(line);
+    for (const alert of evaluated.alerts) {
+      this.tally.alerts += 1;
+      await this.writeAlert(alert);
+    }
+  }
+
+  /**
+   * Everything done with one record before output: detection, de-duplication, exceptions and suppression. Any failure
+   * here (a record no step can handle) throws, and the caller reports it against the record's file and position.
+   */
+  private evaluate(item: RecordItem): { alerts: EcsDocument[]; suppressedLines: string[] } {
+    const detections: Detection[] = this.detector.detect(item.record, { receivedAt: this.receivedAt, original: item.original, envelope: item.envelope });
+    const alerts: EcsDocument[] = [];
+    const suppressedLines: string[] = [];
     for (const detection of detections) {
       if (!this.deduplicator.isFirst(detection.rule.rule.ruleId, item.record)) {
         this.tally.duplicateAlerts += 1;
@@ -269,12 +284,12 @@ class Scan {
       if (verdict.kind === 'suppressed') {
         if (verdict.by === 'exception') this.tally.suppressedByException = (this.tally.suppressedByException ?? 0) + 1;
         else this.tally.suppressedByWindow = (this.tally.suppressedByWindow ?? 0) + 1;
-        await this.writeError(verdict.line);
+        suppressedLines.push(verdict.line);
         continue;
       }
-      this.tally.alerts += 1;
-      await this.writeAlert(verdict.alert as unknown as EcsDocument);
+      alerts.push(verdict.alert as unknown as EcsDocument);
     }
+    return { alerts, suppressedLines };
   }
 
   private async writeAlert(alert: EcsDocument): Promise<void> {
