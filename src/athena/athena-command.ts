@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadRulePack, RuleFileError } from '../engine/rules';
 import type { CliIo } from '../cli/cli-io';
+import { printable, printableError } from '../cli/terminal-text';
 import { cloudTrailTableDdl } from './ddl';
 import { translateRule } from './rule-query';
 
@@ -50,7 +51,7 @@ export async function runAthena(argv: readonly string[], io: CliIo): Promise<num
   }
   const parsed = parse(argv);
   if (typeof parsed === 'string') {
-    io.stderr.write(`${PROGRAM}: ${parsed}\n${ATHENA_USAGE}\n`);
+    io.stderr.write(`${PROGRAM}: ${printable(parsed)}\n${ATHENA_USAGE}\n`);
     return 2;
   }
   const database = parsed.values.get('--database') ?? 'default';
@@ -74,7 +75,7 @@ export async function runAthena(argv: readonly string[], io: CliIo): Promise<num
     pack = loadRulePack(directory);
   } catch (error) {
     if (error instanceof RuleFileError) {
-      io.stderr.write(`${PROGRAM}: ${error.message}\n`);
+      io.stderr.write(`${PROGRAM}: ${printableError(error)}\n`);
       return 2;
     }
     throw error;
@@ -84,7 +85,7 @@ export async function runAthena(argv: readonly string[], io: CliIo): Promise<num
   const outputs: string[] = [];
   for (const rule of pack.rules) {
     if (rule.type !== 'query') {
-      io.stderr.write(`${PROGRAM}: skipped "${rule.name}" (${rule.sourceFile}): type ${rule.type} is not a query rule\n`);
+      io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.sourceFile)}): type ${rule.type} is not a query rule\n`);
       continue;
     }
     const result = translateRule(rule, { database, table, since: parsed.values.get('--since'), until: parsed.values.get('--until') });
@@ -92,11 +93,11 @@ export async function runAthena(argv: readonly string[], io: CliIo): Promise<num
     if (result.ok) translated++;
     else {
       untranslated++;
-      io.stderr.write(`${PROGRAM}: not translated "${rule.name}" (${rule.sourceFile}): ${result.reason}\n`);
+      io.stderr.write(`${PROGRAM}: not translated "${printable(rule.name)}" (${printable(rule.sourceFile)}): ${printable(result.reason)}\n`);
     }
   }
   for (const rule of pack.unsupported) {
-    io.stderr.write(`${PROGRAM}: skipped "${rule.name}" (${rule.file}): type ${rule.type} is not a query rule\n`);
+    io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.file)}): type ${rule.type} is not a query rule\n`);
   }
   io.stdout.write(outputs.join('\n'));
   io.stderr.write(`${PROGRAM}: ${translated} query rule(s) translated, ${untranslated} not translated\n`);

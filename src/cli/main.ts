@@ -1,5 +1,6 @@
 import { parseArguments } from './args';
 import type { CliIo } from './cli-io';
+import { printable } from './terminal-text';
 import { HELP_TEXT, PROGRAM_NAME, USAGE } from './usage';
 
 export type { CliIo } from './cli-io';
@@ -20,7 +21,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       stdout.write(HELP_TEXT);
       return 0;
     case 'usage-error':
-      stderr.write(`${PROGRAM_NAME}: ${parsed.message}\n${USAGE}\nRun '${PROGRAM_NAME} --help' for details.\n`);
+      stderr.write(`${PROGRAM_NAME}: ${printable(parsed.message)}\n${USAGE}\nRun '${PROGRAM_NAME} --help' for details.\n`);
       return 2;
     case 'scan':
       return (require('./scan-command') as typeof import('./scan-command')).runScan(parsed, { stdout, stderr, cwd });

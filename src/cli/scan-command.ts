@@ -19,6 +19,7 @@ import { createS3Client, clientRegion } from './s3/s3-client';
 import { s3Entries } from './s3/s3-source';
 import { isS3Url, parseS3Url, type S3Location } from './s3/s3-url';
 import { emptyS3Tally, emptyTally, formatSummary, type ScanTally } from './summary';
+import { printable, printableError } from './terminal-text';
 import { describeUnsupportedRule } from './unsupported-rules';
 import { PROGRAM_NAME, USAGE } from './usage';
 import { describeFsError } from './walk-paths';
@@ -54,17 +55,17 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     rules = compileRules(pack.rules);
     // --exceptions: the same checks as the synth (owner, reason, expiry), problems named by file, line and field.
     const loaded = MatchFilter.load(rules, options, io.cwd, new Date());
-    for (const note of loaded.notes) await errors.writeLine(note);
+    for (const note of loaded.notes) await errors.writeLine(printable(note));
     matchFilter = loaded.filter;
   } catch (error) {
-    await errors.writeLine(`${PROGRAM_NAME}: ${error instanceof Error ? error.message : String(error)}`);
+    await errors.writeLine(`${PROGRAM_NAME}: ${printableError(error)}`);
     await errors.writeLine(USAGE);
     return 2;
   }
   for (const path of options.paths) {
     const location = isS3Url(path) ? parseS3Url(path) : undefined;
     if (location !== undefined && 'error' in location) {
-      await errors.writeLine(`${PROGRAM_NAME}: ${location.error}`);
+      await errors.writeLine(`${PROGRAM_NAME}: ${printable(location.error)}`);
       await errors.writeLine(USAGE);
       return 2;
     }
@@ -76,7 +77,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     try {
       outputFile = await openOutput(outputPath);
     } catch (error) {
-      await errors.writeLine(`${PROGRAM_NAME}: cannot write alerts to ${options.output}: ${describeFsError(error)}`);
+      await errors.writeLine(`${PROGRAM_NAME}: cannot write alerts to ${printable(options.output)}: ${describeFsError(error)}`);
       return 2;
     }
   }
@@ -106,7 +107,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     progress.clear();
     scan.close();
   }
-  for (const line of matchFilter.unreported()) await errors.writeLine(line);
+  for (const line of matchFilter.unreported()) await errors.writeLine(printable(line));
   if (outputFile !== undefined) await closeOutput(outputFile, scan, options.output ?? '');
   if (interrupt.signal.aborted) scan.tally.interrupted = true;
   await errors.writeLine(formatSummary(scan.tally));
@@ -310,9 +311,10 @@ class Scan {
     await this.writeError(`${where}: ${error.message}`);
   }
 
+  /** Every per-input line goes through here: names in it (paths, S3 keys, list ids) are escaped for the terminal. */
   private async writeError(line: string): Promise<void> {
     this.progress.clear();
-    await this.errors.writeLine(line);
+    await this.errors.writeLine(printable(line));
   }
 }
 

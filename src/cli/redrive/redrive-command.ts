@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { CliIo } from '../cli-io';
 import { LineWriter } from '../line-writer';
+import { printable } from '../terminal-text';
 import { HELP_TEXT, PROGRAM_NAME } from '../usage';
 import { parseRedriveArguments } from './args';
 import { classifyMessage } from './messages';
@@ -48,7 +49,7 @@ export async function runRedrive(args: readonly string[], io: CliIo): Promise<nu
     return 0;
   }
   if (parsed.kind === 'usage-error') {
-    io.stderr.write(`${PROGRAM_NAME}: ${parsed.message}\n${REDRIVE_USAGE}\nRun '${PROGRAM_NAME} --help' for details.\n`);
+    io.stderr.write(`${PROGRAM_NAME}: ${printable(parsed.message)}\n${REDRIVE_USAGE}\nRun '${PROGRAM_NAME} --help' for details.\n`);
     return 2;
   }
 
@@ -107,7 +108,7 @@ export async function runRedrive(args: readonly string[], io: CliIo): Promise<nu
     lambda.destroy();
   }
 
-  if (receiveError !== undefined) await err.writeLine(`${PROGRAM_NAME}: ${receiveError}`);
+  if (receiveError !== undefined) await err.writeLine(`${PROGRAM_NAME}: ${printable(receiveError)}`);
   const outputFailure = out.unexpectedFailure;
   if (outputFailure !== undefined) await err.writeLine(`${PROGRAM_NAME}: cannot write to stdout: ${outputFailure.message}`);
   await err.writeLine(formatSummary(tally, queueUrl, dryRun, tally.received >= max));
