@@ -20,7 +20,7 @@ const ACCOUNT_NAMES = { [MEMBER_ACCOUNT]: 'Payments-Prod' };
 const SEED_PATTERN = {
   source: ['aws.rds'],
   'detail-type': ['AWS API Call via CloudTrail'],
-  detail: { eventSource: ['rds.amazonaws.com'], eventName: ['StartExportTask'], errorCode: [{ exists: false }] },
+  detail: { eventSource: ['rds.amazonaws.com'], eventName: ['StartExportTask'], errorCode: [{ exists: false }, null, '', '-', 'none'] },
 };
 
 /**

@@ -11,7 +11,9 @@ export type FieldMatcher =
   /** `value` is already in EventBridge wildcard syntax: `*` is the wildcard, `\*` and `\\` are literal. */
   | { readonly kind: 'wildcard'; readonly value: string }
   | { readonly kind: 'exists'; readonly value: boolean }
-  | { readonly kind: 'anythingBut'; readonly values: readonly string[] };
+  | { readonly kind: 'anythingBut'; readonly values: readonly string[] }
+  /** The JSON value null (present, but erased by the normalizer's null removal). */
+  | { readonly kind: 'null' };
 
 export interface IntersectionResult {
   /** Empty when no value can satisfy both conditions. */
@@ -35,6 +37,8 @@ export function matcherAccepts(matcher: FieldMatcher, value: string): boolean {
       return matcher.value;
     case 'anythingBut':
       return !matcher.values.includes(value);
+    case 'null':
+      return false;
   }
 }
 
@@ -57,6 +61,11 @@ export function intersectConditions(left: readonly FieldMatcher[], right: readon
 }
 
 function intersectMatchers(a: FieldMatcher, b: FieldMatcher): { matcher?: FieldMatcher; exact: boolean } {
+  if (a.kind === 'null' || b.kind === 'null') {
+    // null is a present value that is no string: only null itself and "exists" accept it.
+    const other = a.kind === 'null' ? b : a;
+    return { matcher: other.kind === 'null' || (other.kind === 'exists' && other.value) ? { kind: 'null' } : undefined, exact: true };
+  }
   if (a.kind === 'equals') return { matcher: acceptsWhenPresent(b, a.value) ? a : undefined, exact: true };
   if (b.kind === 'equals') return { matcher: acceptsWhenPresent(a, b.value) ? b : undefined, exact: true };
   if (a.kind === 'exists' || b.kind === 'exists') return intersectWithExists(a, b);
@@ -91,7 +100,7 @@ function intersectWithExists(a: FieldMatcher, b: FieldMatcher): { matcher?: Fiel
   return { matcher: exists.value ? other : undefined, exact: true };
 }
 
-function acceptsWhenPresent(matcher: FieldMatcher, value: string): boolean {
+function acceptsWhenPresent(matcher: Exclude<FieldMatcher, { kind: 'null' }>, value: string): boolean {
   return matcher.kind === 'exists' ? matcher.value : matcherAccepts(matcher, value);
 }
 
@@ -124,6 +133,8 @@ export function renderMatcher(matcher: FieldMatcher): EventPatternMatcher {
       return { exists: matcher.value };
     case 'anythingBut':
       return { 'anything-but': matcher.values.length === 1 ? matcher.values[0] : [...matcher.values] };
+    case 'null':
+      return null;
   }
 }
 
