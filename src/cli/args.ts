@@ -21,6 +21,8 @@ export interface ScanArguments {
   readonly exceptionFiles?: readonly string[];
   /** Apply every given list to every rule, not only to the rules whose `exceptions_list` names it. */
   readonly exceptionsForAll?: boolean;
+  /** Per-object limit on (inflated) bytes, `--max-object-size` (default 256 MiB). */
+  readonly maxObjectBytes?: number;
 }
 
 /** What the command line asked for, before anything is touched on disk. */
@@ -39,7 +41,7 @@ export function parseArguments(argv: readonly string[]): ParsedArguments {
   return parseScanArguments(rest);
 }
 
-const VALUE_OPTIONS = ['--rules', '--since', '--until', '--accounts', '--regions', '--concurrency', '--format', '--output'] as const;
+const VALUE_OPTIONS = ['--rules', '--since', '--until', '--accounts', '--regions', '--concurrency', '--format', '--output', '--max-object-size'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 function parseScanArguments(args: readonly string[]): ParsedArguments {
@@ -129,6 +131,12 @@ function parseScanArguments(args: readonly string[]): ParsedArguments {
   }
   const output = values.get('--output');
   if (output !== undefined) options.output = output;
+  const maxObjectSize = values.get('--max-object-size');
+  if (maxObjectSize !== undefined) {
+    const bytes = parseSize(maxObjectSize);
+    if (bytes === undefined) return usageError(`--max-object-size needs a size from 1M to 512M such as 256M or 64MiB, not '${maxObjectSize}'`);
+    options.maxObjectBytes = bytes;
+  }
   if (quiet) options.quiet = true;
   if (exceptionFiles.length > 0) options.exceptionFiles = exceptionFiles;
   if (exceptionsForAll) {
@@ -147,7 +155,19 @@ const VALUE_NAMES: Record<ValueOption, string> = {
   '--concurrency': 'a number',
   '--format': "'json' or 'table'",
   '--output': 'a file',
+  '--max-object-size': 'a size such as 256M',
 };
+
+/**
+ * `256M`, `64MiB`, `1G`, `524288K`, or bytes: at least 1 MiB, at most 512 MiB (V8 cannot hold more of one object as
+ * text). K, M, G are binary (KiB, MiB, GiB).
+ */
+function parseSize(text: string): number | undefined {
+  const match = /^(\d+)\s*(?:([KMG])(?:i?B)?|B)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const bytes = Number(match[1]) * 1024 ** ({ K: 1, M: 2, G: 3 }[(match[2] ?? '').toUpperCase() as 'K' | 'M' | 'G'] ?? 0);
+  return bytes >= 1024 ** 2 && bytes <= 512 * 1024 ** 2 ? bytes : undefined;
+}
 
 function splitList(text: string): string[] {
   return [...new Set(text.split(',').map((item) => item.trim()).filter((item) => item !== ''))];

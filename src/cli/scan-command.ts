@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createDetector, type Detection, type Detector } from '../engine/detector';
 import { type InputError, type RecordItem } from '../engine/input';
-import { prefilterInWorkers } from '../engine/input/prefilter-pool';
-import { readRecordsForRules } from '../engine/input/read-prefiltered';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../engine/input/inflate';
+import { prepareEntries } from '../engine/input/prefilter-pool';
+import type { PreparedContent } from '../engine/input/prepare-content';
+import { readPreparedRecords } from '../engine/input/read-prefiltered';
 import { compileRules, loadRulePack, RuleFileError, type CompiledRule } from '../engine/rules';
 import type { EcsDocument } from '../engine/ecs/ecs-document';
 import { AlertDeduplicator } from './alert-dedupe';
@@ -164,9 +166,10 @@ class Scan {
     const s3Locations = options.paths.filter(isS3Url).length;
     let listedLocations = 0;
     let listedObjects = 0;
+    const maxBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
     for (const group of groupArguments(options.paths)) {
       let entries: AsyncIterable<InputEntry>;
-      if (group.kind === 'local') entries = localEntries(group.paths, cwd);
+      if (group.kind === 'local') entries = localEntries(group.paths, cwd, maxBytes);
       else {
         const client = (this.s3Client ??= createS3Client());
         this.tally.s3 ??= emptyS3Tally();
@@ -177,6 +180,7 @@ class Scan {
           signal: this.signal,
           today,
           tally: this.tally.s3,
+          maxBytes,
           region: await clientRegion(client),
           onListed: (count) => {
             listedLocations += 1;
@@ -186,9 +190,10 @@ class Scan {
           },
         });
       }
-      // Large objects are gunzipped and pre-filtered on worker threads, ahead of this loop, in order.
-      for await (const entry of prefilterInWorkers(entries, this.detector.rules)) {
-        await this.handle(entry);
+      // Each object is inflated (once, within the limit) and pre-filtered ahead of this loop, large ones on worker
+      // threads; entries come out in order.
+      for await (const { entry, prepared } of prepareEntries(entries, this.detector.rules, { maxBytes })) {
+        await this.handle(entry, prepared);
         if (this.alerts.closed || this.signal.aborted) break;
       }
       if (this.alerts.closed || this.signal.aborted) break;
@@ -209,7 +214,7 @@ class Scan {
     await this.reportError({ kind: 'error', source: name, position: '', message: `cannot write alerts: ${describeFsError(failure)}` });
   }
 
-  private async handle(entry: InputEntry): Promise<void> {
+  private async handle(entry: InputEntry, prepared: PreparedContent | undefined): Promise<void> {
     switch (entry.kind) {
       case 'aborted':
         return;
@@ -227,7 +232,12 @@ class Scan {
         return;
       case 'content':
         this.tally.files += 1;
-        for (const item of readRecordsForRules(entry.content, entry.displayPath, this.detector.rules)) {
+        if (prepared === undefined) return; // (every content entry is prepared)
+        for (const note of prepared.notes) {
+          if (note.severity === 'error') await this.reportError({ kind: 'error', source: entry.displayPath, position: '', message: note.message });
+          else await this.writeError(`${entry.displayPath}: warning: ${note.message}`);
+        }
+        for (const item of readPreparedRecords(prepared, entry.displayPath)) {
           if (item.kind === 'record') await this.scanRecord(item);
           else if (item.kind === 'error') await this.reportError(item);
           else if (item.kind === 'unmatched') this.tally.records += item.count; // skipped unparsed: no rule can match them

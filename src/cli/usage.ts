@@ -25,6 +25,8 @@ Options:
   --exceptions FILE    apply the Kibana exception list export FILE (repeatable) to the rules whose exceptions_list
                        names its lists; suppressed matches go to stderr ("suppressed: ..."), not stdout
   --exceptions-for-all apply every --exceptions list to every rule
+  --max-object-size N  read at most N (e.g. 256M, the default; 1M to 512M) of each object's content, inflated;
+                       past it one error names the object, and the records before the limit are still scanned
   -q, --quiet          no progress line on stderr (it is only drawn when stderr is a terminal)
   -h, --help           show this help
 
