@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { setEnvironment } from '../support/environment';
 import { startLocalS3 } from '../support/local-s3';
-import { startCountingProxy, uploadObjects } from './s3-trail-fixture';
+import { localS3Environment, startCountingProxy, uploadObjects } from './s3-trail-fixture';
 import { canonicalJsonHash } from '../../src/cli/alert-dedupe';
 import { PACKAGED_RULES_DIRECTORY } from '../../src/cli/scan-command';
 import { startExportTaskRecord } from '../support/cloudtrail-records';
@@ -103,15 +103,6 @@ function paddedLog(eventId: string, size: number): string {
   return `{"Records":[${JSON.stringify(startExportTaskRecord({ eventID: eventId }))}${`,${negative}`.repeat(count)}]}`;
 }
 
-const S3_ENVIRONMENT = {
-  AWS_ACCESS_KEY_ID: 'S3RVER',
-  AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  AWS_SESSION_TOKEN: undefined,
-  AWS_REGION: 'us-east-1',
-  AWS_PROFILE: undefined,
-  AWS_CONFIG_FILE: '/nonexistent/aws-config',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-};
 
 describe('scan on hostile input: bounded decompression (issue 10, case 3)', () => {
   jest.setTimeout(120_000);
@@ -199,7 +190,7 @@ describe('scan on hostile input: bounded decompression (issue 10, case 3)', () =
     // s3rver lists no folders (delimiter): the fixture's proxy answers those listings from the keys.
     const proxy = await startCountingProxy(s3.endpoint, { folders: { bucket, listKeys: (prefix) => s3.listObjects(prefix) } });
     try {
-      const run = await scanInProcess(['scan', '--quiet', `s3://${bucket}/AWSLogs/`], { ...S3_ENVIRONMENT, AWS_ENDPOINT_URL_S3: proxy.endpoint });
+      const run = await scanInProcess(['scan', '--quiet', `s3://${bucket}/AWSLogs/`], localS3Environment(proxy.endpoint));
       expect(run.code).toBe(1);
       const bombLines = run.stderr.split('\n').filter((line) => line.includes('_bomb'));
       expect(bombLines).toHaveLength(6);

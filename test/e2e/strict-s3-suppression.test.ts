@@ -10,7 +10,7 @@ import { isAllowed, rolePolicies } from '../support/iam-policy';
 import { lambdaContext } from '../support/lambda-context';
 import { LOCAL_S3_CREDENTIALS } from '../support/local-s3';
 import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
-import { synthesizeDetector, type SynthesizedDetector } from '../support/synthesize-detector';
+import { loadBundledHandler, synthesizeDetector, type SynthesizedDetector } from '../support/synthesize-detector';
 import { eventFixture } from '../lambda/handler-harness';
 
 /**
@@ -81,13 +81,7 @@ describe('the synthesized bundle against S3 that answers as S3 answers the synth
       DETECTOR_RULES_PATH: undefined,
       DETECTOR_EXCEPTIONS_PATH: undefined,
     });
-    const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      handler = (require(join(synthesized.bundleDirectory, 'index.js')) as { handler: Handler }).handler;
-    } finally {
-      quiet.mockRestore();
-    }
+    handler = loadBundledHandler<Handler>(synthesized);
   });
 
   afterAll(async () => {

@@ -65,10 +65,24 @@ export interface GeneratedRecord {
 
 let tokenCounter = 0;
 
+/**
+ * `fuzz-token-<seed>-<n>-<check>`: the check digits make a token that a bit flip in a damaged gzip turned into
+ * another (a corrupted back-reference can copy other digits) recognisable as corrupted.
+ */
+export function isGenuineToken(token: string): boolean {
+  const match = /^fuzz-token-\d+-(\d+)-(\d+)$/.exec(token);
+  return match !== null && Number(match[2]) === tokenCheck(Number(match[1]));
+}
+
+function tokenCheck(n: number): number {
+  return (n * 7919 + 104_729) % 99_991;
+}
+
 /** One record: about 1 in 12 a positive, the rest negatives and hostile shapes. */
 export function generateRecord(random: Random): GeneratedRecord {
   const roll = random.int(12);
-  const token = `fuzz-token-${random.seed}-${(tokenCounter += 1)}`;
+  tokenCounter += 1;
+  const token = `fuzz-token-${random.seed}-${tokenCounter}-${tokenCheck(tokenCounter)}`;
   if (roll === 0 || roll === 1) {
     // A positive, possibly dressed up: hostile strings, deep nesting, no eventID.
     const record: Record<string, any> = startExportTaskRecord({ eventID: random.chance(0.9) ? `event-${token}` : undefined });
@@ -91,10 +105,11 @@ export function generateRecord(random: Random): GeneratedRecord {
         record.eventName = random.pick(['DescribeDBSnapshots', 'StartExportTasks', 'startexporttask', '']);
         break;
       case 2:
-        record.eventName = random.pick([123, ['StartExportTask'], { name: 'StartExportTask' }, null]);
+        // (Not ['StartExportTask']: a field holding an array matches when an element does, as in Elasticsearch.)
+        record.eventName = random.pick([123, ['DescribeDBSnapshots'], { name: 'StartExportTask' }, null]);
         break;
       case 3:
-        record.eventSource = random.pick(['ec2.amazonaws.com', ['rds.amazonaws.com'], 7]);
+        record.eventSource = random.pick(['ec2.amazonaws.com', ['ec2.amazonaws.com'], 7]);
         break;
       default:
         record.errorMessage = nastyText(random, 30);

@@ -7,7 +7,7 @@ import { setEnvironment } from '../support/environment';
 import { lambdaContext } from '../support/lambda-context';
 import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
 import { loadHandler, localLambdaEnvironment, writeRulePack, type HandlerModule } from '../lambda/handler-harness';
-import { generateFile, generateRecord, Random, type GeneratedFile } from './hostile-generator';
+import { generateFile, generateRecord, isGenuineToken, Random, type GeneratedFile } from './hostile-generator';
 
 /**
  * Fuzzing, part of every `npm test` (issue 10): over 10,000 generated records in over 400 generated files through
@@ -17,7 +17,7 @@ import { generateFile, generateRecord, Random, type GeneratedFile } from './host
  * handler cannot take rejected loudly with its log line.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const TOKEN = /fuzz-token-\d+-\d+/g;
+const TOKEN = /fuzz-token-\d+-\d+-\d+/g;
 const TERMINAL_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 /** Tokens of the positives each alert is about (an alert repeats its token in several fields). */
@@ -44,7 +44,9 @@ describe(`fuzzing with seed ${SEED} (FUZZ_SEED=${SEED} replays it)`, () => {
       expect(stderrLines[stderrLines.length - 1]).toMatch(/^scanned 420 files with 1 rule: /);
       for (const line of stderrLines) expect(line).not.toMatch(TERMINAL_CONTROL);
 
-      const counts = alertCounts(run.alerts);
+      // (A bit flip in a gzip can still inflate, to altered text, reported by its failed CRC: a token it altered fails
+      // its check digits. Every genuine token alerting must be a generated positive, and alert once.)
+      const counts = new Map([...alertCounts(run.alerts)].filter(([token]) => isGenuineToken(token)));
       const known = new Set(files.flatMap((file) => file.positives));
       expect([...counts.keys()].filter((token) => !known.has(token))).toEqual([]);
       expect([...counts].filter(([, count]) => count > 1)).toEqual([]);

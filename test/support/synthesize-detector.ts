@@ -27,3 +27,14 @@ export function synthesizeDetector(context: Record<string, string>): Synthesized
   )!;
   return { stack, template, bundleDirectory: join(assembly.directory, asset.source.path) };
 }
+
+/** The bundle's handler, loaded as Lambda loads it (its cold-start log lines kept off the test output). */
+export function loadBundledHandler<H>(synthesized: SynthesizedDetector): H {
+  const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(join(synthesized.bundleDirectory, 'index.js')) as { handler: H }).handler;
+  } finally {
+    quiet.mockRestore();
+  }
+}
