@@ -26,9 +26,9 @@ const CONFORMANCE_COMMAND: CommandDeclaration<Record<string, never>, string, Out
   usage: ['DIR'],
   description: `Runs the shared conformance data in DIR (KQL cases, Elastic's AWS rule pack, Elastic's CloudTrail
 pipeline fixtures) against the engine, prints one Markdown table per suite and ends with "N passed, M failed".`,
-  operands: { name: 'DIR', min: 1, max: 1, help: 'a conformance folder, such as ../shared/conformance' },
+  operands: { name: 'DIR', min: 1, max: 1, help: 'a conformance folder (the tests read CONFORMANCE_DIR, else shared/conformance beside the project)' },
   options: {},
-  examples: [{ command: '../shared/conformance', explanation: 'the folder the tests use (CONFORMANCE_DIR points them elsewhere)' }],
+  examples: [{ command: '"$CONFORMANCE_DIR"', explanation: 'the folder the tests read, when CONFORMANCE_DIR names it' }],
   notes: 'Exit status: 0 everything passes; 1 something fails; 2 usage error or unreadable DIR.',
   build: (_options, [directory]) => directory as string,
   run: runSuites,

@@ -17,6 +17,7 @@ const options = {
   tags: repeatableOption('TAG', 'a tag'),
   dryRun: flag('do nothing', { short: 'd' }),
   verbose: flag('say more', { short: 'v' }),
+  noCache: flag('a negative flag is an ordinary name: --no-cache'),
 };
 const toy: CommandDeclaration<typeof options, { options: unknown; operands: readonly string[] }, undefined> = {
   name: 'toy',
@@ -40,6 +41,7 @@ describe('parseCommandLine', () => {
     });
     expect(parse('-nvalue', 'f')).toEqual({ kind: 'run', args: { options: { name: 'value' }, operands: ['f'] } });
     expect(parse('--dry-run', 'f')).toMatchObject({ args: { options: { dryRun: true } } });
+    expect(parse('--no-cache', 'f')).toEqual({ kind: 'run', args: { options: { noCache: true }, operands: ['f'] } });
   });
 
   it.each([

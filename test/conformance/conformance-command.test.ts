@@ -51,7 +51,7 @@ describe('conformance command', () => {
     expect(run(['a', 'b']).stderr.join('\n')).toContain("conformance: takes one DIR, not 2: 'a' 'b'");
     const help = run(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout.join('\n')).toMatch(/^Usage: npm run conformance -- DIR\n[^]*Examples:\n  npm run conformance -- \.\.\/shared\/conformance/);
+    expect(help.stdout.join('\n')).toMatch(/^Usage: npm run conformance -- DIR\n[^]*Examples:\n  npm run conformance -- "\$CONFORMANCE_DIR"/);
   });
 
   describe('with a failing KQL case', () => {
