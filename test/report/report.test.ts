@@ -175,8 +175,9 @@ describe('report arguments and context', () => {
     });
     expect(parseReportArgs(['--output=docs/audit-report.md']).output).toBe('docs/audit-report.md');
     expect(() => parseReportArgs(['-c', 'novalue'])).toThrow(/key=value/);
-    expect(() => parseReportArgs(['--output'])).toThrow(/needs a value/);
-    expect(() => parseReportArgs(['--bogus'])).toThrow(/unknown argument/);
+    expect(() => parseReportArgs(['--output'])).toThrow(/--output needs FILE/);
+    expect(() => parseReportArgs(['--bogus'])).toThrow(/unknown option '--bogus'/);
+    expect(parseReportArgs(['--help']).help).toBe(true);
   });
 
   it('layers cdk.context.json, cdk.json and the command line, and turns on path metadata', () => {
