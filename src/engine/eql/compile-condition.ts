@@ -29,6 +29,8 @@ import {
   looseEquals,
   looseEqualsIgnoreCase,
   type Scalar,
+  termEquals,
+  termEqualsIgnoreCase,
 } from './values';
 import { compileWildcardTokens, eqlPatternTokens, hasWildcard, luceneWildcardTokens, type TextMatcher } from './wildcard';
 
@@ -66,7 +68,7 @@ export function compileEventFilter(filter: EqlEventFilter, options: EqlCompileOp
   if (filter.category === null) return condition;
   const category = filter.category;
   const categoryPath = fieldPath(options.eventCategoryField ?? DEFAULT_EVENT_CATEGORY_FIELD);
-  const isCategory = (value: Scalar) => looseEquals(value, category);
+  const isCategory = (value: Scalar) => termEquals(value, category);
   return (document) => someScalar(document, categoryPath, isCategory) && condition(document);
 }
 
@@ -188,7 +190,7 @@ export class ConditionCompiler {
     if (!field) return this.scriptPiece(expression);
     const path = fieldPath(field.name);
     if (operator === '==' || operator === '!=') {
-      const equals = (value: Scalar) => looseEquals(value, constant);
+      const equals = (value: Scalar) => termEquals(value, constant);
       return operator === '==' ? { test: (document) => someScalar(document, path, equals), script: false } : { test: (document) => !someScalar(document, path, equals), script: false };
     }
     const holds = HOLDS[operator];
@@ -206,7 +208,7 @@ export class ConditionCompiler {
   private patternQuery(expression: Extract<EqlExpression, { kind: 'pattern' }>): QueryPiece {
     const field = this.documentField(expression.value);
     if (field) {
-      const matchers = expression.patterns.map((pattern) => this.valueMatcher(expression.operator, expression.caseInsensitive, pattern));
+      const matchers = expression.patterns.map((pattern) => this.valueMatcher(expression.operator, expression.caseInsensitive, pattern, true));
       const path = fieldPath(field.name);
       const matches = (value: Scalar) => matchers.some((matcher) => matcher(value));
       return { test: (document) => someScalar(document, path, matches), script: false };
@@ -217,17 +219,21 @@ export class ConditionCompiler {
     return { test: (document) => pieces.some((piece) => piece(document)), script: false };
   }
 
-  /** Whether one value matches one pattern of `:` / `like` / `regex`. */
-  private valueMatcher(operator: Extract<EqlExpression, { kind: 'pattern' }>['operator'], caseInsensitive: boolean, pattern: EqlLiteral): (value: Scalar) => boolean {
+  /**
+   * Whether one value matches one pattern of `:` / `like` / `regex`; `field` says whether the value is a field's
+   * (a term query, typed by the field) or a computed one (a script).
+   */
+  private valueMatcher(operator: Extract<EqlExpression, { kind: 'pattern' }>['operator'], caseInsensitive: boolean, pattern: EqlLiteral, field: boolean): (value: Scalar) => boolean {
+    const equalsIgnoringCase = field ? termEqualsIgnoreCase : looseEqualsIgnoreCase;
     const constant = pattern.value;
     if (constant === null) return () => false;
-    if (typeof constant !== 'string') return (value) => looseEqualsIgnoreCase(value, constant);
+    if (typeof constant !== 'string') return (value) => equalsIgnoringCase(value, constant);
     if (operator === 'regex') {
       const expression = compileLuceneRegex(constant, caseInsensitive);
       return expression ? (value) => typeof value === 'string' && expression.test(value) : () => false;
     }
     const tokens = eqlPatternTokens(constant);
-    if (operator === ':' && !hasWildcard(tokens)) return (value) => looseEqualsIgnoreCase(value, constant);
+    if (operator === ':' && !hasWildcard(tokens)) return (value) => equalsIgnoringCase(value, constant);
     const matches = compileWildcardTokens(tokens, caseInsensitive);
     return (value) => typeof value === 'string' && matches(value);
   }
@@ -242,7 +248,7 @@ export class ConditionCompiler {
     } else if (field && expression.list.every((item) => !this.hasFields(item))) {
       const constants = expression.list.map((item) => this.fold(item)).filter((value): value is Scalar => value !== null);
       const path = fieldPath(field.name);
-      const member = (value: Scalar) => constants.some((constant) => looseEquals(value, constant));
+      const member = (value: Scalar) => constants.some((constant) => termEquals(value, constant));
       piece = { test: (document) => someScalar(document, path, member), script: false };
     } else {
       return this.scriptPiece(expression);
@@ -257,7 +263,7 @@ export class ConditionCompiler {
       const constant = this.fold(item);
       if (constant === null) return { test: NEVER, script: false };
       const path = fieldPath(field.name);
-      return { test: (document) => someScalar(document, path, (candidate) => looseEqualsIgnoreCase(candidate, constant)), script: false };
+      return { test: (document) => someScalar(document, path, (candidate) => termEqualsIgnoreCase(candidate, constant)), script: false };
     }
     return this.scriptPiece({ kind: 'in', value, list: [item], caseInsensitive: true, negated: false, start: value.start, end: item.end });
   }
@@ -368,7 +374,7 @@ export class ConditionCompiler {
         return this.comparisonScript(expression, slots);
       case 'pattern': {
         const value = this.script(expression.value, slots).evaluate;
-        const matchers = expression.patterns.map((pattern) => this.valueMatcher(expression.operator, expression.caseInsensitive, pattern));
+        const matchers = expression.patterns.map((pattern) => this.valueMatcher(expression.operator, expression.caseInsensitive, pattern, false));
         return {
           evaluate: (env) => {
             const candidate = value(env);

@@ -26,3 +26,4 @@ export {
   type StepResult,
 } from './sequence';
 export { DEFAULT_SIZE, runEql, timestampMillis, type EqlHit, type EqlRunOptions, type EqlRunResult } from './run-eql';
+export { eqlFilterToKqlSuperset, eqlToKqlSuperset } from './kql-superset';

@@ -37,7 +37,27 @@ export function scalarText(value: Scalar, double = false): string {
   return typeof value === 'number' ? numberText(value, double) : String(value);
 }
 
-/** Equality of two non-null scalars (see the file comment). */
+/**
+ * A term query: does the document value `value` equal the query's constant? The value's type decides, as the
+ * field's mapping does in Elasticsearch: a string field compares text (a number constant as its text, so "1234.0"
+ * is not 1234), a number field compares numbers (a string constant must spell one), a boolean field compares
+ * `true`/`false` (the constant "true" included).
+ */
+export function termEquals(value: Scalar, constant: Scalar): boolean {
+  if (typeof value === typeof constant) return value === constant;
+  if (typeof value === 'string') return value === (typeof constant === 'number' ? numberText(constant) : String(constant));
+  if (typeof value === 'number') return typeof constant === 'string' && numberFromText(constant) === value;
+  return typeof constant === 'string' && String(value) === constant;
+}
+
+/** A case-insensitive term query (`:` without wildcards, `in~`). */
+export function termEqualsIgnoreCase(value: Scalar, constant: Scalar): boolean {
+  if (typeof value === 'string' && typeof constant === 'string') return value === constant || value.toLowerCase() === constant.toLowerCase();
+  if (typeof value === 'boolean' && typeof constant === 'string') return String(value) === constant.toLowerCase();
+  return termEquals(value, constant);
+}
+
+/** Equality of two non-null scalars in a script, where neither side is a field's declared type. */
 export function looseEquals(a: Scalar, b: Scalar): boolean {
   if (typeof a === typeof b) return a === b;
   if (typeof a === 'number') return typeof b === 'string' ? numberFromText(b) === a : false;
