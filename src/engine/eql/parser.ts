@@ -63,7 +63,7 @@ class Parser {
     }
     const pipes = this.pipes();
     const end = this.peek();
-    if (end.type !== 'end') this.unexpected(end, "'|' (a pipe) or the end of the query");
+    if (end.type !== 'end') this.unexpected(end, "'and', 'or', '|' (a pipe) or the end of the query");
     return { ...query!, pipes };
   }
 
