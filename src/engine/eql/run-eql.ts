@@ -8,6 +8,7 @@ import type { EqlQuery } from './ast';
 import { compileEventFilter, type EqlCompileOptions } from './compile-condition';
 import { collectScalars, fieldPath } from './document-values';
 import { compareOrdinals, createSequenceMatcher, type KeyValue, type SequenceKeyState, type SequenceMatch } from './sequence';
+import { parseIso8601 } from '../ecs/iso8601-date';
 import { numberFromText, type Scalar } from './values';
 
 export interface EqlRunOptions extends EqlCompileOptions {
@@ -96,6 +97,7 @@ export function timestampMillis(value: Scalar | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
   const number = numberFromText(value);
   if (number !== undefined) return number;
-  const parsed = Date.parse(value);
-  return Number.isNaN(parsed) ? undefined : parsed;
+  // Elasticsearch's date parsing: ISO-8601, UTC unless the text names an offset.
+  const iso = parseIso8601(value);
+  return iso === undefined ? undefined : Date.parse(iso);
 }

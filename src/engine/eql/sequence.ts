@@ -245,6 +245,7 @@ class Matcher implements SequenceMatcher {
   }
 
   step(previous: SequenceKeyState | undefined, route: SequenceRoute, event: SequenceEvent): StepResult {
+    if (!Number.isFinite(event.timestamp)) throw new TypeError(`a sequence event needs a finite timestamp in epoch milliseconds, got ${String(event.timestamp)}`);
     const ordinal: Ordinal = [event.timestamp, event.tiebreaker ?? null, previous?.arrivals ?? 0];
     const state: SequenceKeyState = previous ? structuredClone(previous) : this.emptyState(route.key, ordinal);
     state.arrivals += 1;

@@ -83,11 +83,9 @@ describe('wildcards', () => {
     expect(matches('stringContains(concat(a, ""), "a*c")', { a: 'abc' })).toBe(false);
   });
 
-  test('a leading wildcard cannot blow up on long values', () => {
-    const value = 'a'.repeat(50_000);
-    const started = Date.now();
-    expect(matches('a : "*a*a*a*a*a*a*a*b"', { a: value })).toBe(false);
-    expect(Date.now() - started).toBeLessThan(2000);
+  test('many wildcards on a long value are matched without backtracking', () => {
+    // A backtracking regular expression would not finish on this within the test timeout.
+    expect(matches('a : "*a*a*a*a*a*a*a*a*a*a*b"', { a: 'a'.repeat(50_000) })).toBe(false);
   });
 });
 
