@@ -146,6 +146,12 @@ describe('sequence matching', () => {
     expect(matcher.advance(state, 10 ** 12).state).toEqual(state);
   });
 
+  test('an event without a usable timestamp is a programming error, said plainly', () => {
+    const matcher = createSequenceMatcher(sequenceQuery('sequence [x where step == 1] [x where step == 2]'));
+    const [route] = matcher.route(event('a', 0, { step: 1 }));
+    expect(() => matcher.step(undefined, route, { timestamp: Number.NaN, ref: 'a' })).toThrow('a sequence event needs a finite timestamp in epoch milliseconds, got NaN');
+  });
+
   test('an event irrelevant to every stage has no route', () => {
     const matcher = createSequenceMatcher(sequenceQuery('sequence [x where step == 1] [x where step == 2]'));
     expect(matcher.route(event('a', 0, { step: 3 }))).toEqual([]);
@@ -225,8 +231,12 @@ describe('runEql', () => {
       { '@timestamp': '2022-05-04T12:00:00.001Z', event: { category: 'x' }, id: 'iso' },
       { '@timestamp': '1651665600000', event: { category: 'x' }, id: 'digits' },
       { '@timestamp': 1651665599999, event: { category: 'x' }, id: 'number' },
+      { '@timestamp': '2022-05-04T12:00:00.0005', event: { category: 'x' }, id: 'utc' },
+      { '@timestamp': '2022-05-04T13:59:59+02:00', event: { category: 'x' }, id: 'offset' },
+      { '@timestamp': 'yesterday', event: { category: 'x' }, id: 'unreadable' },
     ];
     const result = runEql(parseEql('x where true'), documents);
-    expect(result.kind === 'events' && result.events.map((hit) => (hit.document as { id: string }).id)).toEqual(['number', 'digits', 'iso']);
+    // Without an offset an ISO date is UTC, whatever the machine's time zone.
+    expect(result.kind === 'events' && result.events.map((hit) => (hit.document as { id: string }).id)).toEqual(['offset', 'number', 'digits', 'utc', 'iso']);
   });
 });
