@@ -31,18 +31,22 @@ export function eqlToKqlSuperset(query: EqlQuery, options: EqlCompileOptions = {
 
 /** A KQL tree matching every document `category where condition` matches. */
 export function eqlFilterToKqlSuperset(filter: EqlEventFilter, options: EqlCompileOptions = {}): KqlNode {
-  const translator = new Translator(options);
+  const translator = new EqlTermTranslator(options);
   const condition = translator.superset(filter.condition);
   if (filter.category === null) return condition;
   return and([translator.exactString(options.eventCategoryField ?? DEFAULT_EVENT_CATEGORY_FIELD, filter.category, 'superset'), condition]);
 }
 
-type Direction = 'superset' | 'subset';
+export type Direction = 'superset' | 'subset';
 
 const RANGE_OPERATORS: Partial<Record<ComparisonOperator, RangeOperator>> = { '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' };
 const MIRRORED: Readonly<Record<ComparisonOperator, ComparisonOperator>> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
-class Translator {
+/**
+ * Translates EQL terms into KQL in either direction. Also used by the EventBridge compiler for EQL
+ * (src/engine/eventbridge/eql-conditions.ts), which walks `and`/`or`/`not` itself and asks for the terms.
+ */
+export class EqlTermTranslator {
   private readonly compiler: ConditionCompiler;
 
   constructor(private readonly options: EqlCompileOptions) {
@@ -53,11 +57,66 @@ class Translator {
     return this.translate(expression, 'superset');
   }
 
-  private translate(expression: EqlExpression, direction: Direction): KqlNode {
-    const opaque = direction === 'superset' ? ALL : NONE;
+  /**
+   * An `and`/`or`/`not` that Elasticsearch runs as a boolean query (two-valued), so that its operands can be
+   * translated one by one; undefined for a term, a constant or a script.
+   */
+  logical(expression: EqlExpression): Extract<EqlExpression, { kind: 'and' | 'or' | 'not' }> | undefined {
+    if (expression.kind !== 'and' && expression.kind !== 'or' && expression.kind !== 'not') return undefined;
+    if (!this.compiler.hasFields(expression) || this.compiler.query(expression).script) return undefined;
+    return expression;
+  }
+
+  /**
+   * A case-insensitive term on a field, as whole-value, prefix or suffix comparisons with text constants (`:`
+   * with `x`, `x*` or `*x` patterns, `like~` likewise, `in~`, `startsWith~`, `endsWith~` without wildcards);
+   * undefined for anything else.
+   */
+  caseInsensitiveTerm(expression: EqlExpression): { field: string; comparisons: { kind: 'equals' | 'prefix' | 'suffix'; text: string }[] } | undefined {
+    if (this.compiler.query(expression).script) return undefined;
+    const comparisons: { kind: 'equals' | 'prefix' | 'suffix'; text: string }[] = [];
+    const fromTokens = (tokens: readonly WildcardToken[]): boolean => {
+      const [first, second] = tokens;
+      if (tokens.length === 0) comparisons.push({ kind: 'equals', text: '' });
+      else if (tokens.length === 1 && typeof first === 'string') comparisons.push({ kind: 'equals', text: first });
+      else if (tokens.length === 2 && typeof first === 'string' && second === STAR) comparisons.push({ kind: 'prefix', text: first });
+      else if (tokens.length === 2 && first === STAR && typeof second === 'string') comparisons.push({ kind: 'suffix', text: second });
+      else return false;
+      return true;
+    };
+    let field: EqlField | undefined;
+    if (expression.kind === 'pattern' && expression.caseInsensitive && expression.operator !== 'regex') {
+      field = this.field(expression.value);
+      if (!expression.patterns.every((pattern) => typeof pattern.value === 'string' && fromTokens(eqlPatternTokens(pattern.value)))) return undefined;
+    } else if (expression.kind === 'in' && expression.caseInsensitive && !expression.negated) {
+      field = this.field(expression.value);
+      const constants = expression.list.map((item) => (this.compiler.hasFields(item) ? undefined : this.compiler.fold(item)));
+      if (!constants.every((constant) => typeof constant === 'string' && fromTokens([constant]))) return undefined;
+    } else if (expression.kind === 'function' && expression.caseInsensitive && (expression.name === 'startsWith' || expression.name === 'endsWith')) {
+      field = this.field(expression.args[0]);
+      const needle = this.compiler.hasFields(expression.args[1]) ? undefined : this.compiler.fold(expression.args[1]);
+      if (typeof needle !== 'string') return undefined;
+      const tokens: WildcardToken[] = expression.name === 'startsWith' ? [needle, STAR] : luceneWildcardTokens(`*${needle}`);
+      if (!fromTokens(tokens.filter((token) => token !== ''))) return undefined;
+    }
+    return field && comparisons.length > 0 ? { field: field.name, comparisons } : undefined;
+  }
+
+  /** How many times a term was widened (or, under `not`, narrowed) because KQL cannot express it exactly. */
+  private widenings = 0;
+
+  /** The translation, and whether it kept the term's exact meaning. */
+  translateExactly(expression: EqlExpression, direction: Direction): { node: KqlNode; exact: boolean } {
+    const before = this.widenings;
+    const node = this.translate(expression, direction);
+    return { node, exact: this.widenings === before };
+  }
+
+  translate(expression: EqlExpression, direction: Direction): KqlNode {
+    const opaque = () => this.widened(direction === 'superset' ? ALL : NONE);
     if (!this.compiler.hasFields(expression)) return this.compiler.fold(expression) === true ? ALL : NONE;
     // A term Elasticsearch runs as a script has no KQL counterpart (and its `not` is not a complement).
-    if (this.compiler.query(expression).script) return opaque;
+    if (this.compiler.query(expression).script) return opaque();
     switch (expression.kind) {
       case 'and':
         return and(expression.operands.map((operand) => this.translate(operand, direction)));
@@ -66,16 +125,22 @@ class Translator {
       case 'not':
         return not(this.translate(expression.operand, direction === 'superset' ? 'subset' : 'superset'));
       case 'compare':
-        return this.comparison(expression, direction) ?? opaque;
+        return this.comparison(expression, direction) ?? opaque();
       case 'in':
-        return this.membership(expression, direction) ?? opaque;
+        return this.membership(expression, direction) ?? opaque();
       case 'pattern':
-        return this.pattern(expression, direction) ?? opaque;
+        return this.pattern(expression, direction) ?? opaque();
       case 'function':
-        return this.functionTerm(expression, direction) ?? opaque;
+        return this.functionTerm(expression, direction) ?? opaque();
       default:
-        return opaque;
+        return opaque();
     }
+  }
+
+  /** A translation that lets more through (or, under `not`, less) than the term: counted for `translateExactly`. */
+  private widened(node: KqlNode): KqlNode {
+    this.widenings += 1;
+    return node;
   }
 
   private field(expression: EqlExpression): EqlField | undefined {
@@ -106,7 +171,7 @@ class Translator {
    */
   private equality(field: string, constant: Scalar, direction: Direction): KqlNode {
     const text = constantText(constant);
-    if (direction === 'subset' && compileCidr(text) !== undefined) return NONE;
+    if (direction === 'subset' && compileCidr(text) !== undefined) return this.widened(NONE);
     return { type: 'is', field: kqlField(field), value: literal(text) };
   }
 
@@ -114,7 +179,7 @@ class Translator {
   exactString(field: string, text: string, direction: Direction): KqlNode {
     // KQL also reads the literal as a number, a boolean or a CIDR block; a subset must not.
     const ambiguous = numberFromText(text) !== undefined || text === 'true' || text === 'false' || compileCidr(text) !== undefined;
-    if (direction === 'subset' && ambiguous) return NONE;
+    if (direction === 'subset' && ambiguous) return this.widened(NONE);
     return { type: 'is', field: kqlField(field), value: literal(text) };
   }
 
@@ -146,7 +211,7 @@ class Translator {
       case 'startsWith':
         return typeof needle === 'string' ? this.wildcardTerm(field.name, [needle, STAR], direction) : undefined;
       case 'cidrMatch':
-        if (direction === 'subset') return NONE;
+        if (direction === 'subset') return this.widened(NONE);
         return or(constants.map((block) => (typeof block === 'string' ? { type: 'is', field: kqlField(field.name), value: literal(block.includes('/') ? block : `${block}/${block.includes(':') ? 128 : 32}`) } : NONE)));
       default:
         return undefined;
@@ -158,14 +223,17 @@ class Translator {
    * empty. A pattern without wildcards is a string equality; a lone `*` (any string) is widened to "exists".
    */
   private wildcardTerm(field: string, tokens: readonly WildcardToken[], direction: Direction): KqlNode {
-    if (tokens.includes(ANY_CHARACTER) && direction === 'subset') return NONE;
+    if (tokens.includes(ANY_CHARACTER)) {
+      if (direction === 'subset') return this.widened(NONE);
+      this.widenings += 1;
+    }
     const segments: string[] = [''];
     for (const token of tokens) {
       if (token === STAR || token === ANY_CHARACTER) segments.push('');
       else segments[segments.length - 1] += token;
     }
     if (segments.length === 1) return this.exactString(field, segments[0], direction);
-    if (segments.every((segment) => segment === '') && direction === 'subset') return NONE;
+    if (segments.every((segment) => segment === '') && direction === 'subset') return this.widened(NONE);
     return { type: 'is', field: kqlField(field), value: { kind: 'wildcard', segments } };
   }
 }

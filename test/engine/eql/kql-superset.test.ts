@@ -16,7 +16,7 @@ import {
   type EqlCompileOptions,
   type EqlQuery,
 } from '../../../src/engine/eql';
-import { compileEventPattern } from '../../../src/engine/eventbridge';
+import { compileEqlEventPattern, compileEventPattern } from '../../../src/engine/eventbridge';
 import { compileKql, type KqlNode } from '../../../src/engine/kql';
 import { requiredValues } from '../../../src/engine/rule-index/required-values';
 import { conformancePath, describeWithConformance } from '../../support/conformance-data';
@@ -149,18 +149,19 @@ describeWithConformance('EventBridge patterns from the AWS EQL rules', ['elastic
     return fc.oneof({ arbitrary: varied, weight: 3 }, { arbitrary: cloudTrailDeliveryArbitrary(kql), weight: 1 });
   }
 
-  test.each(rules)('%s: the pattern lets through every CloudTrail event the rule matches', (file, text, eventCategoryField) => {
+  test.each(rules)('%s: both patterns let through every CloudTrail event the rule matches', (file, text, eventCategoryField) => {
     const query = parseEql(text);
     const options = { eventCategoryField };
     const matches = eventMatcher(query, options);
     const kql: KqlNode = eqlToKqlSuperset(query, options);
-    const { pattern } = compileEventPattern(kql);
+    // Through the KQL seam, and with the case-insensitive matchers of compileEqlEventPattern.
+    const patterns = [compileEventPattern(kql).pattern, compileEqlEventPattern(query, options).pattern];
     let queryMatches = 0;
     fc.assert(
       fc.property(deliveries(file, kql), ({ record, envelope }) => {
         const matched = matches(normalizeCloudTrail(record, { receivedAt: new Date('2026-11-20T03:16:00Z') }));
         if (matched) queryMatches += 1;
-        return !matched || matchesEventPattern(pattern, envelope);
+        return !matched || patterns.every((pattern) => matchesEventPattern(pattern, envelope));
       }),
       { numRuns: 200, seed: 20261120 },
     );
