@@ -182,7 +182,8 @@ export class ConditionCompiler {
     if (this.hasFields(right)) return this.scriptPiece(expression);
     const constant = this.fold(right);
     if (constant === null) {
-      if (operator !== '==' && operator !== '!=') return { test: NEVER, script: false };
+      // Ordered against null: null whatever the field holds, and so is its negation (Elasticsearch folds it).
+      if (operator !== '==' && operator !== '!=') return { test: NEVER, script: true };
       if (!field) return this.scriptPiece(expression);
       const path = fieldPath(field.name);
       return operator === '==' ? { test: (document) => !fieldExists(document, path), script: false } : { test: (document) => fieldExists(document, path), script: false };

@@ -3,6 +3,8 @@
  * function, wrong number of arguments, a comparison between two fields...). It names the 1-based line and column
  * of the offending text, like the KQL parser's errors, in a message written for someone fixing a rule by hand.
  */
+import { locateOffset } from '../input/text-location';
+
 export class EqlSyntaxError extends Error {
   /** 1-based line of the offending text. */
   readonly line: number;
@@ -15,7 +17,7 @@ export class EqlSyntaxError extends Error {
   readonly problem: string;
 
   constructor(query: string, offset: number, problem: string) {
-    const { line, column } = lineAndColumn(query, offset);
+    const { line, column } = locateOffset(query, offset);
     super(`line ${line}, column ${column}: ${problem}`);
     this.name = 'EqlSyntaxError';
     this.line = line;
@@ -24,18 +26,4 @@ export class EqlSyntaxError extends Error {
     this.query = query;
     this.problem = problem;
   }
-}
-
-export function lineAndColumn(query: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let column = 1;
-  for (let i = 0; i < offset && i < query.length; i++) {
-    if (query[i] === '\n') {
-      line += 1;
-      column = 1;
-    } else {
-      column += 1;
-    }
-  }
-  return { line, column };
 }

@@ -17,28 +17,20 @@ export const ANY_CHARACTER = Symbol('?');
 export type WildcardToken = string | typeof STAR | typeof ANY_CHARACTER;
 
 export function eqlPatternTokens(pattern: string): WildcardToken[] {
-  const tokens: WildcardToken[] = [];
-  let literal = '';
-  for (const character of pattern) {
-    if (character === '*' || character === '?') {
-      if (literal !== '') tokens.push(literal);
-      literal = '';
-      tokens.push(character === '*' ? STAR : ANY_CHARACTER);
-    } else {
-      literal += character;
-    }
-  }
-  if (literal !== '') tokens.push(literal);
-  return tokens;
+  return wildcardTokens(pattern, false);
 }
 
 export function luceneWildcardTokens(pattern: string): WildcardToken[] {
+  return wildcardTokens(pattern, true);
+}
+
+function wildcardTokens(pattern: string, escapes: boolean): WildcardToken[] {
   const tokens: WildcardToken[] = [];
   let literal = '';
   const characters = Array.from(pattern);
   for (let i = 0; i < characters.length; i++) {
     const character = characters[i];
-    if (character === '\\' && i + 1 < characters.length) {
+    if (escapes && character === '\\' && i + 1 < characters.length) {
       literal += characters[++i];
     } else if (character === '*' || character === '?') {
       if (literal !== '') tokens.push(literal);

@@ -180,6 +180,7 @@ describe('missing fields and null', () => {
     expect(selected('null == (a > 0)', documents)).toEqual(['missing', 'nullValue']);
     expect(selected('concat(b, a) != null', documents)).toEqual(['present']);
     expect(selected('a > null', documents)).toEqual([]);
+    expect(selected('not (a > null)', documents)).toEqual([]);
   });
 
   test('a script with an `or` of a null and a true is true; an `and` with null is null', () => {
