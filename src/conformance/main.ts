@@ -1,12 +1,14 @@
 /**
  * `npm run conformance -- DIR`: runs the shared conformance data (KQL cases, Elastic's AWS rule pack, Elastic's
- * CloudTrail pipeline fixtures) against our engine, prints one table per suite and ends with `N passed, M failed`.
+ * CloudTrail pipeline fixtures, Elasticsearch's EQL spec tests) against our engine, prints one table per suite and
+ * ends with `N passed, M failed`.
  * Exit code: 0 when everything passes, 1 when something fails, 2 for usage errors or an unreadable DIR.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { commandHelp, usageLines } from '../cli/command-help';
 import { parseCommandLine, type CommandDeclaration } from '../cli/command-line';
+import { runEqlSuite } from './eql-suite';
 import { runKqlSuite } from './kql-suite';
 import { runPipelineSuite } from './pipeline-suite';
 import { describeError, renderReport, totals, type SuiteResult } from './report';
@@ -38,6 +40,7 @@ const SUITES: readonly { title: string; run(directory: string): SuiteResult }[] 
   { title: 'KQL cases', run: runKqlSuite },
   { title: 'Rule pack', run: runRulePackSuite },
   { title: 'ECS pipeline pairs', run: runPipelineSuite },
+  { title: 'EQL spec tests', run: runEqlSuite },
 ];
 
 /** Runs the command; returns the exit code. */
@@ -79,7 +82,7 @@ function runSuites(directoryArgument: string, output: Output): number {
     }
   });
   if (results.every((result) => result.skipped !== undefined)) {
-    output.stderr(`conformance: ${directory} holds none of the conformance suites (kql-cases.json, elastic-aws-kuery-rules/, elastic-cloudtrail-pipeline/)`);
+    output.stderr(`conformance: ${directory} holds none of the conformance suites (kql-cases.json, elastic-aws-kuery-rules/, elastic-cloudtrail-pipeline/, eql/)`);
     return 2;
   }
   output.stdout(`# Conformance: ${directory}\n`);

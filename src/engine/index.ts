@@ -7,4 +7,17 @@ export { createDetector, type Detection, type Detector } from './detector';
 export { normalizeCloudTrail } from './ecs';
 export type { EcsDocument } from './ecs/ecs-document';
 export { compileKql, parseKql } from './kql';
+export {
+  compileEventFilter,
+  createSequenceMatcher,
+  EqlSyntaxError,
+  eqlToKqlSuperset,
+  parseEql,
+  runEql,
+  type EqlCompileOptions,
+  type EqlQuery,
+  type SequenceKeyState,
+  type SequenceMatch,
+  type SequenceMatcher,
+} from './eql';
 export * from './rules';

@@ -34,6 +34,7 @@ describe('conformance command', () => {
     expect(stdout.some((line) => line.startsWith('## KQL cases'))).toBe(true);
     expect(stdout.some((line) => line.startsWith('## Rule pack'))).toBe(true);
     expect(stdout.some((line) => line.startsWith('## ECS pipeline pairs'))).toBe(true);
+    expect(stdout.some((line) => line.startsWith('## EQL spec tests'))).toBe(true);
   });
 
   test('a missing folder is an error with a message', () => {

@@ -11,7 +11,9 @@ export type FieldMatcher =
   /** `value` is already in EventBridge wildcard syntax: `*` is the wildcard, `\*` and `\\` are literal. */
   | { readonly kind: 'wildcard'; readonly value: string }
   | { readonly kind: 'exists'; readonly value: boolean }
-  | { readonly kind: 'anythingBut'; readonly values: readonly string[] };
+  | { readonly kind: 'anythingBut'; readonly values: readonly string[] }
+  /** `equals-ignore-case`, `prefix: {equals-ignore-case}`, `suffix: {equals-ignore-case}`: ASCII values only. */
+  | { readonly kind: 'equalsIgnoreCase' | 'prefixIgnoreCase' | 'suffixIgnoreCase'; readonly value: string };
 
 export interface IntersectionResult {
   /** Empty when no value can satisfy both conditions. */
@@ -35,6 +37,12 @@ export function matcherAccepts(matcher: FieldMatcher, value: string): boolean {
       return matcher.value;
     case 'anythingBut':
       return !matcher.values.includes(value);
+    case 'equalsIgnoreCase':
+      return value.toLowerCase() === matcher.value.toLowerCase();
+    case 'prefixIgnoreCase':
+      return value.toLowerCase().startsWith(matcher.value.toLowerCase());
+    case 'suffixIgnoreCase':
+      return value.toLowerCase().endsWith(matcher.value.toLowerCase());
   }
 }
 
@@ -124,6 +132,12 @@ export function renderMatcher(matcher: FieldMatcher): EventPatternMatcher {
       return { exists: matcher.value };
     case 'anythingBut':
       return { 'anything-but': matcher.values.length === 1 ? matcher.values[0] : [...matcher.values] };
+    case 'equalsIgnoreCase':
+      return { 'equals-ignore-case': matcher.value };
+    case 'prefixIgnoreCase':
+      return { prefix: { 'equals-ignore-case': matcher.value } };
+    case 'suffixIgnoreCase':
+      return { suffix: { 'equals-ignore-case': matcher.value } };
   }
 }
 
