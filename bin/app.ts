@@ -1,7 +1,17 @@
 import { App } from 'aws-cdk-lib';
-import { addDetectorStacks } from '../lib/detector-app';
+import { addDetectorStacks, synthNotes } from '../lib/detector-app';
+import { describeConfigurationError } from '../lib/synth-errors';
 
 // No `env`: the stacks are environment-agnostic, so `cdk synth` needs no credentials and does no lookups.
-const app = new App({ analyticsReporting: false });
-addDetectorStacks(app);
-app.synth();
+try {
+  const app = new App({ analyticsReporting: false });
+  const stacks = addDetectorStacks(app);
+  for (const note of synthNotes(stacks)) process.stderr.write(`${note}\n`);
+  app.synth();
+} catch (error) {
+  const message = describeConfigurationError(error);
+  if (message === undefined) throw error;
+  // A configuration mistake: one short message and a non-zero exit, no stack trace.
+  process.stderr.write(`error: ${message}\n`);
+  process.exitCode = 1;
+}
