@@ -1,7 +1,8 @@
 /**
  * `npm run report [-- -c key=value ... --output FILE|-]`: synthesizes the detector stack in-process (offline, with the
  * context handling and cdk-nag checks of `cdk synth`) and writes an audit report in Markdown built from the
- * synthesized template and the rule pack. Default output: `audit-report.md` in the current directory; `-` for stdout.
+ * synthesized template and the rule pack. Default output: `cdk.out/audit-report.md` (next to the templates `cdk synth`
+ * writes, never committed); `-` for stdout.
  * Exit code: 0 written, 1 synth or write failed, 2 usage error.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,10 @@ import { dirname, resolve } from 'node:path';
 import { renderReport } from './report';
 import { synthesizeForReport } from './synthesize';
 
-const USAGE = 'usage: npm run report -- [-c key=value]... [--output FILE|-]   (default FILE: audit-report.md)';
+/** Where the report goes unless `--output` says otherwise: beside the synthesized templates, out of version control. */
+export const DEFAULT_REPORT_PATH = 'cdk.out/audit-report.md';
+
+const USAGE = `usage: npm run report -- [-c key=value]... [--output FILE|-]   (default FILE: ${DEFAULT_REPORT_PATH})`;
 
 export interface ReportArgs {
   readonly context: Record<string, string>;
@@ -20,7 +24,7 @@ export interface ReportArgs {
 /** Parses the arguments; throws an Error with a usage message on anything it does not know. */
 export function parseReportArgs(args: readonly string[]): ReportArgs {
   const context: Record<string, string> = {};
-  let output = 'audit-report.md';
+  let output = DEFAULT_REPORT_PATH;
   let help = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
