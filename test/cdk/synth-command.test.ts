@@ -1,33 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRulePack } from '../../src/engine/rules';
-import { conformancePath, itWithConformance } from '../support/conformance-data';
+import { cdkSynth, type SynthResult } from '../support/cdk-cli';
 
 /**
  * `cdk synth` as a user runs it: the real CDK CLI, cdk.json, bin/app.ts. A configuration mistake is one short
- * message and a non-zero exit; a good synth prints nothing the user cannot act on.
+ * message and a non-zero exit; a good synth prints nothing the user cannot act on. (Elastic's pack, when present:
+ * elastic-rule-pack.test.ts.)
  */
 const REPOSITORY = join(__dirname, '..', '..');
-const CDK = join(REPOSITORY, 'node_modules', 'aws-cdk', 'bin', 'cdk');
 const SEED_RULE = join(REPOSITORY, 'rules', 'exfiltration_rds_snapshot_export.toml');
-
-interface SynthResult {
-  readonly status: number | null;
-  readonly stderr: string;
-  readonly stderrLines: string[];
-}
-
-function cdkSynth(...context: string[]): SynthResult {
-  const outdir = mkdtempSync(join(tmpdir(), 'synth-command-'));
-  const result = spawnSync(process.execPath, [CDK, 'synth', '--quiet', '--output', outdir, ...context.flatMap((pair) => ['-c', pair])], {
-    cwd: REPOSITORY,
-    encoding: 'utf8',
-    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
-  });
-  return { status: result.status, stderr: result.stderr, stderrLines: result.stderr.split('\n').filter((line) => line.trim() !== '') };
-}
 
 /** A rules folder with the seed rule changed by `edit`, and optionally more rules. */
 function rulesFolder(edit: (text: string) => string = (text) => text, extra: Record<string, string> = {}): string {
@@ -107,19 +89,6 @@ describe('cdk synth', () => {
       '  - anomaly.toml (machine_learning): A machine_learning rule',
       '  - piped.toml (esql): A esql rule',
     ]);
-  });
-
-  itWithConformance(['elastic-aws-kuery-rules'])('summarizes the rules of Elastic’s pack it cannot run yet in one line and a list', () => {
-    const elastic = conformancePath('elastic-aws-kuery-rules');
-    const { rules, unsupported } = loadRulePack(elastic);
-    const result = cdkSynth('alertEmails=secops@example.com', `rulesDir=${elastic}`);
-    expect(result.status).toBe(0);
-    if (unsupported.length === 0) {
-      expect(result.stderr).toBe('');
-      return;
-    }
-    expect(result.stderrLines[0]).toMatch(new RegExp(`^rules: ${unsupported.length} of ${rules.length + unsupported.length} rules not deployed: their types are not supported yet \\(.+\\):$`));
-    expect(result.stderrLines.slice(1)).toEqual(unsupported.map((rule) => `  - ${rule.file.split('/').pop()} (${rule.type}): ${rule.name}`));
   });
 });
 
