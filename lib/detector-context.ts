@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CloudTrailDetectorProps } from './cloudtrail-detector-props';
+import { contextJsonObject } from './context-json';
 import { DetectorConfigError } from './detector-config-error';
 import { DetectorRules } from './detector-rules';
 import { parseExceptionMapping } from './exception-pack-file';
@@ -102,19 +103,7 @@ export function parseReservedConcurrency(value: unknown): number | 'none' | unde
 
 /** `tags`: a JSON object of tag key → value (text from `-c`, or an object in cdk.json). */
 export function parseTags(value: unknown): Record<string, string> | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw new DetectorConfigError('tags', `must be a JSON object of tag key to value, e.g. {"team":"secops"}; got ${JSON.stringify(value)}`);
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new DetectorConfigError('tags', `must be a JSON object of tag key to value, got ${JSON.stringify(value)}`);
-  }
-  return parsed as Record<string, string>;
+  return contextJsonObject('tags', value, '{"team":"secops"}') as Record<string, string> | undefined;
 }
 
 function parseBoolean(name: string, value: unknown): boolean {

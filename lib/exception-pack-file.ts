@@ -11,6 +11,7 @@ import {
   type RuleExceptionMapping,
 } from '../src/engine/exceptions';
 import type { DetectionRule } from '../src/engine/rules';
+import { contextJsonObject } from './context-json';
 import { DetectorConfigError } from './detector-config-error';
 
 /** The packaged file's name, next to rules.json in the bundle (read by lambda/config.ts). */
@@ -62,19 +63,7 @@ function checkedMapping(mapping: RuleExceptionMapping): RuleExceptionMapping {
 
 /** `exceptionMapping` context: a JSON object (or its text, from `-c`) of rule id → list ids. */
 export function parseExceptionMapping(value: unknown): RuleExceptionMapping {
-  if (value === undefined || value === null || value === '') return {};
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch (error) {
-      throw new DetectorConfigError('exceptionMapping', `must be JSON {"<rule id>": ["<list id>", ...]} (${(error as Error).message})`);
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new DetectorConfigError('exceptionMapping', `must be a JSON object {"<rule id>": ["<list id>", ...]}, got ${JSON.stringify(value)}`);
-  }
-  return checkedMapping(parsed as RuleExceptionMapping);
+  return checkedMapping((contextJsonObject('exceptionMapping', value, '{"<rule id>": ["<list id>", ...]}') ?? {}) as RuleExceptionMapping);
 }
 
 /** One line per exception item, for the audit report and messages. */

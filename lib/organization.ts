@@ -1,3 +1,4 @@
+import { contextJsonObject } from './context-json';
 import { DetectorConfigError } from './detector-config-error';
 
 /**
@@ -79,18 +80,8 @@ const MAX_ACCOUNT_NAME_LENGTH = 50;
  * display name (1 to 50 printable characters, no line breaks). Anything else fails the synth, naming the entries.
  */
 export function parseAccountNames(value: unknown): AccountNames {
-  if (value === undefined || value === null || value === '') return {};
-  let parsed: unknown = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw new DetectorConfigError('accountNames', `must be a JSON object of account id to name, e.g. {"123456789012":"Payments-Prod"}; got ${JSON.stringify(value)}`);
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new DetectorConfigError('accountNames', `must be a JSON object of account id to name, got ${JSON.stringify(value)}`);
-  }
+  const parsed = contextJsonObject('accountNames', value, '{"123456789012":"Payments-Prod"}');
+  if (parsed === undefined) return {};
   const problems: string[] = [];
   const names: Record<string, string> = {};
   for (const [id, name] of Object.entries(parsed)) {

@@ -88,7 +88,7 @@ describe('rule exceptions at synth', () => {
     writeFileSync(join(directory, 'nightly-backup.ndjson'), nightlyBackupExportExpiring(inThirtyDays()));
     expect(() => stackWith({ exceptionsDir: directory, exceptionMapping: JSON.stringify({ [SEED_RULE_ID]: ['no-such-list'] }) })).toThrow(/exception list "no-such-list", but no such list is loaded/);
     expect(() => stackWith({ exceptionsDir: directory, exceptionMapping: '{"not-a-rule": ["nightly-backup-exceptions"]}' })).toThrow(/names rule "not-a-rule", which is not loaded/);
-    expect(() => stackWith({ exceptionsDir: directory, exceptionMapping: 'nope' })).toThrow(/exceptionMapping: must be JSON/);
+    expect(() => stackWith({ exceptionsDir: directory, exceptionMapping: 'nope' })).toThrow(/exceptionMapping: must be a JSON object/);
   });
 
   it('ships no active exception by default', () => {
