@@ -1,7 +1,8 @@
 /**
  * `npm run report [-- -c key=value ... --output FILE|-]`: synthesizes the detector stack in-process (offline, with the
  * context handling and cdk-nag checks of `cdk synth`) and writes an audit report in Markdown built from the
- * synthesized template and the rule pack. Default output: `audit-report.md` in the current directory; `-` for stdout.
+ * synthesized template and the rule pack. Default output: `cdk.out/audit-report.md` (next to the templates `cdk synth`
+ * writes, never committed); `-` for stdout.
  * Exit code: 0 written, 1 synth or write failed, 2 usage error.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,8 +11,8 @@ import type { CliIo } from '../cli/cli-io';
 import { parseCommandLine, repeatableOption, UsageError, valueOption, type CommandDeclaration } from '../cli/command-line';
 import { runCommand } from '../cli/run-command';
 
-/** Where the report goes when --output is not given (relative to the working directory). */
-export const DEFAULT_REPORT_OUTPUT = 'audit-report.md';
+/** Where the report goes unless `--output` says otherwise: beside the synthesized templates, out of version control. */
+export const DEFAULT_REPORT_OUTPUT = 'cdk.out/audit-report.md';
 
 export interface ReportArgs {
   readonly context: Record<string, string>;

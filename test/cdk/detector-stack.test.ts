@@ -183,7 +183,7 @@ describe('DetectorStack', () => {
       {
         Sid: 'EncryptAlerts',
         Effect: 'Allow',
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AlertKey/), 'Arn'] },
         Condition: {
           StringEquals: {
@@ -198,7 +198,7 @@ describe('DetectorStack', () => {
       {
         Sid: 'EncryptFailedInvocations',
         Effect: 'Allow',
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FailuresKey/), 'Arn'] },
         Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sqs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
       },
@@ -253,6 +253,6 @@ describe('DetectorStack context', () => {
       const stack = new DetectorStack(app, 'Detector');
       return Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0].Properties.Code.S3Key;
     };
-    expect(codeKey({ rulesDir })).not.toEqual(codeKey({}));
+    expect(codeKey({ alertEmails: 'a@example.com', rulesDir })).not.toEqual(codeKey({ alertEmails: 'a@example.com' }));
   });
 });

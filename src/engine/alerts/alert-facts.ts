@@ -13,6 +13,20 @@ export interface ActorFacts {
   readonly accountId?: string;
   /** Set when an AWS service made the call on the caller's behalf. */
   readonly invokedBy?: string;
+  /**
+   * Who issued the temporary credentials (`sessionContext.sessionIssuer`): the role of an assumed-role session, the
+   * IAM user of a federated one. Revoking a session means acting on the issuer.
+   */
+  readonly issuer?: SessionIssuerFacts;
+}
+
+export interface SessionIssuerFacts {
+  /** `Role`, `IAMUser`, `Root`… */
+  readonly type?: string;
+  readonly arn?: string;
+  /** The role or user name: the last segment of the ARN (without its path). */
+  readonly name?: string;
+  readonly accountId?: string;
 }
 
 /** What a `StartExportTask` call asked RDS to do. */
@@ -116,7 +130,17 @@ function extractActor(document: EcsDocument): ActorFacts {
     accessKeyId: getText(document, 'aws.cloudtrail.user_identity.access_key_id'),
     accountId: getText(document, 'cloud.account.id'),
     invokedBy: getText(document, 'aws.cloudtrail.user_identity.invoked_by'),
+    issuer: extractIssuer(document),
   };
+}
+
+function extractIssuer(document: EcsDocument): SessionIssuerFacts | undefined {
+  const prefix = 'aws.cloudtrail.user_identity.session_context.session_issuer';
+  const arn = getText(document, `${prefix}.arn`);
+  const type = getText(document, `${prefix}.type`);
+  const accountId = getText(document, `${prefix}.account_id`);
+  if (arn === undefined && type === undefined) return undefined;
+  return { type, arn, name: arn?.match(/:(?:role|user)\/(?:.*\/)?([^/]+)$/)?.[1], accountId };
 }
 
 function extractExportTask(document: EcsDocument, request: Record<string, unknown>): ExportTaskFacts {
