@@ -6,6 +6,10 @@
 import * as fs from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { normalizeCloudTrail } from '../engine/ecs';
+import type { Enrichment } from '../engine/enrichment';
+import { loadEnrichment } from '../enrichment/load-enrichment';
+import { shippedUserAgentRegexes } from '../enrichment/shipped-databases';
+import { maxMindTestIpEnrichment } from './maxmind-test-databases';
 
 /** The time Elastic's test harness injects as ingest time. */
 export const HARNESS_TIME = new Date('2021-11-11T01:02:03.123Z');
@@ -31,18 +35,25 @@ export function documentLeaves(document: unknown, prefix = '', leaves = new Map<
   return leaves;
 }
 
-/**
- * Fields left out of the comparison, each for a reason documented in docs/ecs-conformance.md.
- * `source.geo`/`source.as`: GeoIP/ASN lookups; `user_agent.*` but `original`: uap-core parsing;
- * `tags`: harness input, not pipeline output.
- */
+/** Fields left out of the comparison (docs/ecs-conformance.md): `tags` is harness input, not pipeline output. */
 export function isExcluded(field: string): boolean {
-  return (
-    field.startsWith('source.geo.') ||
-    field.startsWith('source.as.') ||
-    (field.startsWith('user_agent.') && field !== 'user_agent.original') ||
-    field === 'tags'
-  );
+  return field === 'tags';
+}
+
+/** Fields that come from enrichment (GeoIP, ASN, parsed user agent) rather than from the record itself. */
+export function isEnrichmentField(field: string): boolean {
+  return field.startsWith('source.geo.') || field.startsWith('source.as.') || (field.startsWith('user_agent.') && field !== 'user_agent.original');
+}
+
+let harnessEnrichment: Enrichment | undefined;
+
+/**
+ * What Elastic's harness enriches with: MaxMind's test databases (their entries, built into MMDB files) and the
+ * uap-core regexes Elasticsearch's user_agent processor uses.
+ */
+export function harnessEnrichmentOf(): Enrichment {
+  harnessEnrichment ??= { ip: maxMindTestIpEnrichment(), userAgent: loadEnrichment({ userAgentRegexes: shippedUserAgentRegexes() }).userAgent };
+  return harnessEnrichment;
 }
 
 /** Fields we add that Elastic's pipeline leaves to Fleet or the data stream; compared only if the expected document has them. */
@@ -98,11 +109,14 @@ export function logLines(file: string): string[] {
   return lines;
 }
 
-/** The harness sends each line as `message`; an empty line parses to nothing, like an empty object with no original text. */
-export function normalizeLine(line: string): unknown {
+/**
+ * The harness sends each line as `message`; an empty line parses to nothing, like an empty object with no original
+ * text. Enriched as the harness enriches (test databases) unless other enrichment is given.
+ */
+export function normalizeLine(line: string, enrichment: Enrichment = harnessEnrichmentOf()): unknown {
   return line === ''
-    ? normalizeCloudTrail({}, { receivedAt: HARNESS_TIME, original: '' })
-    : normalizeCloudTrail(JSON.parse(line), { receivedAt: HARNESS_TIME, original: line });
+    ? normalizeCloudTrail({}, { receivedAt: HARNESS_TIME, original: '', enrichment })
+    : normalizeCloudTrail(JSON.parse(line), { receivedAt: HARNESS_TIME, original: line, enrichment });
 }
 
 /** The documents of a `*-expected.json` file (`{"expected": [...]}`). */
