@@ -75,6 +75,8 @@ export interface FieldDifference {
 export interface DocumentComparison {
   /** Fields compared (the union of both documents' leaves, less the excluded ones). */
   compared: number;
+  /** Of those, fields from enrichment (GeoIP, ASN, parsed user agent). */
+  enrichmentCompared: number;
   excluded: number;
   differences: FieldDifference[];
 }
@@ -85,6 +87,7 @@ export function compareDocuments(actual: unknown, expected: unknown): DocumentCo
   const fields = new Set([...actualLeaves.keys(), ...expectedLeaves.keys()]);
   const differences: FieldDifference[] = [];
   let compared = 0;
+  let enrichmentCompared = 0;
   let excluded = 0;
   for (const field of fields) {
     if (isExcluded(field) || (ADDED_BY_US.has(field) && !expectedLeaves.has(field))) {
@@ -92,6 +95,7 @@ export function compareDocuments(actual: unknown, expected: unknown): DocumentCo
       continue;
     }
     compared++;
+    if (isEnrichmentField(field)) enrichmentCompared++;
     const actualValue = actualLeaves.get(field);
     const expectedValue = expectedLeaves.get(field);
     const equal = HARNESS_TIMESTAMP_FIELDS.has(field)
@@ -99,7 +103,34 @@ export function compareDocuments(actual: unknown, expected: unknown): DocumentCo
       : isDeepStrictEqual(actualValue, expectedValue);
     if (!equal) differences.push({ field, actual: actualValue, expected: expectedValue });
   }
-  return { compared, excluded, differences };
+  return { compared, enrichmentCompared, excluded, differences };
+}
+
+/** Agreement of one enrichment field with the expected documents: documents where it agrees, of those where either side has it. */
+export interface FieldAgreement {
+  field: string;
+  agree: number;
+  total: number;
+}
+
+/**
+ * How far a production database agrees with MaxMind's test databases on the fixtures' geo/AS fields. The test
+ * entries are not real-world data (81.2.69.144 is not in London), so disagreement is expected and informative only.
+ */
+export function geoAgreement(pairs: readonly { actual: unknown; expected: unknown }[]): FieldAgreement[] {
+  const tally = new Map<string, FieldAgreement>();
+  for (const { actual, expected } of pairs) {
+    const actualLeaves = documentLeaves(actual);
+    const expectedLeaves = documentLeaves(expected);
+    for (const field of new Set([...actualLeaves.keys(), ...expectedLeaves.keys()])) {
+      if (!field.startsWith('source.geo.') && !field.startsWith('source.as.')) continue;
+      const entry = tally.get(field) ?? { field, agree: 0, total: 0 };
+      entry.total++;
+      if (isDeepStrictEqual(actualLeaves.get(field), expectedLeaves.get(field))) entry.agree++;
+      tally.set(field, entry);
+    }
+  }
+  return [...tally.values()].sort((a, b) => a.field.localeCompare(b.field));
 }
 
 /** The records of a `.log` fixture: one per line; a final newline ends the last line, it does not start another record. */
