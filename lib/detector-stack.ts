@@ -9,6 +9,7 @@ import { AlertTopic } from './constructs/alert-topic';
 import { CentralEventBus } from './constructs/central-event-bus';
 import { CloudTrailRuleTrigger } from './constructs/cloudtrail-rule-trigger';
 import { DEFAULT_RESERVED_CONCURRENCY, DetectorFunction } from './constructs/detector-function';
+import { checkEnrichmentProps, type DetectorEnrichmentProps } from './enrichment-bundle';
 import { DeliveryAlarms } from './constructs/delivery-alarms';
 import { EventForwarder } from './constructs/event-forwarder';
 import { FailureQueues } from './constructs/failure-queues';
@@ -25,7 +26,9 @@ const DEFAULT_RULES_DIRECTORY = join(__dirname, '..', 'rules');
  * (number, or `none`; default 10), `organizationId` (central mode, docs/organization.md: the rules listen on a custom
  * bus the organization's accounts forward to), `accountNames` (JSON object account id → display name, for alerts),
  * `exceptionsDir` (Kibana exception list exports, default `exceptions/` in the repository when present),
- * `exceptionMapping` (JSON rule id → list ids) and `allowExceptionsWithoutExpiry` (docs/exceptions.md).
+ * `exceptionMapping` (JSON rule id → list ids) and `allowExceptionsWithoutExpiry` (docs/exceptions.md), `enrich`
+ * (`false`: no GeoIP/ASN/user-agent fields), `geoipDatabase` and `asnDatabase` (your own GeoLite2/GeoIP2 files,
+ * docs/enrichment.md).
  * Delivery design and posture: docs/posture.md.
  * Environment-agnostic: no account/region and no lookups, so it synthesizes offline.
  */
@@ -48,6 +51,7 @@ export class DetectorStack extends Stack {
     const reservedConcurrency = parseReservedConcurrency(this.node.tryGetContext('reservedConcurrency'));
     const organizationId = parseOrganizationId(this.node.tryGetContext('organizationId'));
     const accountNames = parseAccountNames(this.node.tryGetContext('accountNames'));
+    const enrichment = parseEnrichmentContext(this);
 
     const { key } = new AlertKey(this, 'AlertKey');
     const failures = new FailureQueues(this, 'Failures');
@@ -67,6 +71,7 @@ export class DetectorStack extends Stack {
       failureKey: failures.key,
       reservedConcurrency,
       accountNames,
+      enrichment,
     });
     // Central mode: the rules listen on the organization bus; this account's own events get there through a
     // forwarder on its default bus (the same one member accounts deploy), so the central account stays covered.
@@ -105,6 +110,27 @@ export class DetectorStack extends Stack {
     new CfnOutput(this, 'OpsTopicArn', { value: opsTopic.topicArn, description: 'SNS topic operational alarms notify' });
     new CfnOutput(this, 'DetectorFunctionName', { value: detector.function.functionName, description: 'Detector Lambda function' });
   }
+}
+
+/**
+ * `enrich` (`true` by default, `false` to ship no enrichment), `geoipDatabase` and `asnDatabase` (paths to the
+ * user's .mmdb files, checked now so a wrong one fails the synth with its name).
+ */
+function parseEnrichmentContext(stack: Stack): DetectorEnrichmentProps {
+  const enrich = stack.node.tryGetContext('enrich');
+  const text = (key: string): string | undefined => {
+    const value = stack.node.tryGetContext(key);
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string') throw new Error(`Context ${key} must be a path to a .mmdb file, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  if (enrich !== undefined && enrich !== true && enrich !== false && enrich !== 'true' && enrich !== 'false') {
+    throw new Error(`Context enrich must be true or false, got ${JSON.stringify(enrich)}`);
+  }
+  const enabled = enrich !== false && enrich !== 'false';
+  const props = { enabled, geoDatabase: text('geoipDatabase'), asnDatabase: text('asnDatabase') };
+  if (!enabled && (props.geoDatabase || props.asnDatabase)) throw new Error('Context enrich=false cannot be combined with geoipDatabase or asnDatabase');
+  return checkEnrichmentProps(props);
 }
 
 /** `opsTopicArn` context: absent/empty (use the alert topic) or an SNS topic ARN; anything else fails the synth. */

@@ -12,6 +12,7 @@ import { acknowledge } from '../posture';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { enrichmentBundlingCommands, type DetectorEnrichmentProps } from '../enrichment-bundle';
 import { LAMBDA_BUNDLE_OPTIONS, LAMBDA_NODE_TARGET } from '../lambda-bundle-options';
 import { DetectorRole } from './detector-role';
 
@@ -33,6 +34,8 @@ export interface DetectorFunctionProps {
   readonly reservedConcurrency?: number;
   /** Display names of accounts for alerts; packaged as `detector-config.json` next to `rules.json` when not empty. */
   readonly accountNames?: Readonly<Record<string, string>>;
+  /** GeoIP/ASN databases and user-agent regexes shipped in the bundle's `enrichment/` folder (default: the shipped ones). */
+  readonly enrichment?: DetectorEnrichmentProps;
 }
 
 /** Lambda's retries of a failed asynchronous invocation (the maximum). */
@@ -122,6 +125,7 @@ export class DetectorFunction extends Construct {
             `cp ${shellQuote(props.rulePackPath)} ${shellQuote(join(outputDir, 'rules.json'))}`,
             ...(configPath ? [`cp ${shellQuote(configPath)} ${shellQuote(join(outputDir, DETECTOR_CONFIG_FILE))}`] : []),
             ...(props.exceptionPackPath ? [`cp ${shellQuote(props.exceptionPackPath)} ${shellQuote(join(outputDir, 'exceptions.json'))}`] : []),
+            ...enrichmentBundlingCommands(props.enrichment ?? {}, outputDir, shellQuote),
           ],
         },
       },
