@@ -41,8 +41,14 @@ export function alertEmail(rule: DetectionRule, facts: AlertFacts, alertId: stri
   push('Access key', facts.actor.accessKeyId);
   push('Caller acct', facts.actor.accountId !== facts.account ? accountLabel(facts.actor.accountId, facts.callerAccountName) : undefined);
   push('Via service', facts.actor.invokedBy);
-  push('Source IP', facts.sourceAddress);
-  push('User agent', facts.userAgent, 200);
+  push('Source IP', facts.sourceAddress && (facts.sourceNetwork ? `${facts.sourceAddress} (${facts.sourceNetwork})` : facts.sourceAddress));
+  if (facts.userAgentTool !== undefined && facts.userAgent !== undefined) {
+    // The tool first, the raw string below it (indented under the value column): the evidence stays in the mail.
+    push('User agent', facts.userAgentTool);
+    lines.push(`${' '.repeat(LABEL_WIDTH)} ${sanitizeInline(facts.userAgent, 200)}`);
+  } else {
+    push('User agent', facts.userAgent, 200);
+  }
 
   const task = facts.exportTask;
   if (task) {
