@@ -29,20 +29,24 @@ export function checkEnrichmentProps(props: DetectorEnrichmentProps, names = { g
   return { ...props, ...own };
 }
 
-/** Shell commands (for NodejsFunction's afterBundling hook) that put the enrichment files into the bundle. */
-export function enrichmentBundlingCommands(props: DetectorEnrichmentProps, outputDir: string, quote: (path: string) => string): string[] {
+/** The files to ship, as [source file, path in the bundle]; the regexes compiled to JSON in a temporary file. */
+export function enrichmentBundleFiles(props: DetectorEnrichmentProps): [source: string, target: string][] {
   if (props.enabled === false) return [];
   const files = defaultEnrichmentFiles({ geoDatabase: props.geoDatabase, asnDatabase: props.asnDatabase });
   const regexesJson = join(mkdtempSync(join(tmpdir(), 'uap-regexes-')), BUNDLED_ENRICHMENT_FILES.userAgentRegexes);
   const regexes = readUapRegexes(files.userAgentRegexes);
   compileUserAgentParser(regexes); // a broken regexes file fails the synth, not the first event
   writeFileSync(regexesJson, JSON.stringify(regexes));
-  const directory = join(outputDir, ENRICHMENT_DIRECTORY);
   const sources: Required<EnrichmentFiles> = { ...files, userAgentRegexes: regexesJson };
-  return [
-    `mkdir -p ${quote(directory)}`,
-    ...(Object.keys(BUNDLED_ENRICHMENT_FILES) as (keyof EnrichmentFiles)[]).map(
-      (key) => `cp ${quote(sources[key])} ${quote(join(directory, BUNDLED_ENRICHMENT_FILES[key]))}`,
-    ),
-  ];
+  return (Object.keys(BUNDLED_ENRICHMENT_FILES) as (keyof EnrichmentFiles)[]).map((key) => [
+    sources[key],
+    join(ENRICHMENT_DIRECTORY, BUNDLED_ENRICHMENT_FILES[key]),
+  ]);
+}
+
+/** Shell commands (for NodejsFunction's afterBundling hook) that put the enrichment files into the bundle. */
+export function enrichmentBundlingCommands(props: DetectorEnrichmentProps, outputDir: string, quote: (path: string) => string): string[] {
+  const files = enrichmentBundleFiles(props);
+  if (files.length === 0) return [];
+  return [`mkdir -p ${quote(join(outputDir, ENRICHMENT_DIRECTORY))}`, ...files.map(([source, target]) => `cp ${quote(source)} ${quote(join(outputDir, target))}`)];
 }
