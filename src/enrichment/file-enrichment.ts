@@ -68,7 +68,7 @@ export function enrichmentFromFiles(files: EnrichmentSources, readRegexes: UapRe
  * MaxMind DB of the right kind. Throws EnrichmentFileError saying which file and what to give instead.
  */
 export function checkEnrichmentFiles(files: EnrichmentFiles, names: { geo: string; asn: string }): void {
-  const check = (file: string | undefined, option: string, kinds: readonly string[]): void => {
+  const check = (file: string | undefined, option: string, kinds: readonly string[], wanted: string): void => {
     if (file === undefined) return;
     if (!fs.existsSync(file)) throw new EnrichmentFileError(`${option}: ${file} does not exist`);
     let opened;
@@ -78,9 +78,9 @@ export function checkEnrichmentFiles(files: EnrichmentFiles, names: { geo: strin
       throw new EnrichmentFileError(`${option}: ${(error as Error).message}; give a GeoLite2/GeoIP2 .mmdb file`);
     }
     if (opened.layout !== undefined && !kinds.includes(opened.layout)) {
-      throw new EnrichmentFileError(`${option}: ${file} is a ${opened.databaseType} database; give a ${kinds.join(' or ')} database`);
+      throw new EnrichmentFileError(`${option}: ${file} is a ${opened.databaseType} database; give ${wanted} database`);
     }
   };
-  check(files.geoDatabase, names.geo, ['city', 'country']);
-  check(files.asnDatabase, names.asn, ['asn']);
+  check(files.geoDatabase, names.geo, ['city', 'country'], 'a City or Country');
+  check(files.asnDatabase, names.asn, ['asn'], 'an ASN');
 }

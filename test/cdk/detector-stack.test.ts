@@ -262,7 +262,7 @@ describe('DetectorStack context', () => {
     const city = join(mkdtempSync(join(tmpdir(), 'geoip-')), 'GeoLite2-City.mmdb');
     writeFileSync(city, buildTestDatabase('GeoLite2-City', MAXMIND_TEST_CITY_ENTRIES));
     expect(() => new DetectorStack(noBundling({ asnDatabase: city }), 'Detector')).toThrow(
-      `asnDatabase: ${city} is a GeoLite2-City database; give a asn database`,
+      `asnDatabase: ${city} is a GeoLite2-City database; give an ASN database`,
     );
     expect(() => new DetectorStack(noBundling({ geoipDatabase: city }), 'Detector')).not.toThrow();
     expect(() => new DetectorStack(noBundling({ enrich: 'false', geoipDatabase: city }), 'Detector')).toThrow(/enrich=false cannot be combined/);
