@@ -33,6 +33,13 @@ export interface EnrichmentFiles {
 
 export class EnrichmentFileError extends Error {}
 
+/**
+ * Entries kept per cache (addresses, user-agent strings). Elasticsearch keeps 1,000; a scan over a large trail meets
+ * more distinct agents than that (aws-cli names the command in its agent), and a parse that misses the cache costs
+ * about a millisecond (1,175 regexes), so we keep more: a few megabytes at most.
+ */
+const CACHE_ENTRIES = 10_000;
+
 export type UapRegexesReader = (file: string) => UapRegexes;
 
 export const readUapRegexesJson: UapRegexesReader = (file) => JSON.parse(fs.readFileSync(file, 'utf8')) as UapRegexes;
@@ -47,7 +54,7 @@ function lazyUserAgentParser(file: EnrichmentFile, read: UapRegexesReader): User
   let parser: UserAgentParser | undefined;
   return {
     parse(agent) {
-      parser ??= compileUserAgentParser(read(pathOf(file)));
+      parser ??= compileUserAgentParser(read(pathOf(file)), CACHE_ENTRIES);
       return parser.parse(agent);
     },
   };
@@ -58,7 +65,7 @@ export function enrichmentFromFiles(files: EnrichmentSources, readRegexes: UapRe
   const geo = files.geoDatabase === undefined ? undefined : database(files.geoDatabase);
   const asn = files.asnDatabase === undefined ? undefined : database(files.asnDatabase);
   return {
-    ...(geo || asn ? { ip: createMmdbIpEnrichment({ geo, asn }) } : {}),
+    ...(geo || asn ? { ip: createMmdbIpEnrichment({ geo, asn, cacheSize: CACHE_ENTRIES }) } : {}),
     ...(files.userAgentRegexes === undefined ? {} : { userAgent: lazyUserAgentParser(files.userAgentRegexes, readRegexes) }),
   };
 }
