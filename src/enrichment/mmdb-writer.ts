@@ -65,6 +65,13 @@ function bigIntToBytes(value: bigint): Uint8Array {
   return bytes;
 }
 
+/** Trailing zero bits of a non-zero value, capped at `limit`. */
+function trailingZeros(value: bigint, limit: number): number {
+  let zeros = 0;
+  while (zeros < limit && ((value >> BigInt(zeros)) & 1n) === 0n) zeros++;
+  return zeros;
+}
+
 /** The CIDR blocks covering first..last exactly (both in the IPv6 space). */
 export function rangeToPrefixes(first: Uint8Array, last: Uint8Array): { start: Uint8Array; prefixLength: number }[] {
   const prefixes: { start: Uint8Array; prefixLength: number }[] = [];
@@ -72,9 +79,10 @@ export function rangeToPrefixes(first: Uint8Array, last: Uint8Array): { start: U
   const end = bytesToBigInt(last);
   if (end < start) throw new Error('range ends before it starts');
   while (start <= end) {
-    let size = 0;
-    // Largest aligned block starting at `start` that does not pass `end`.
-    while (size < IPV6_BITS && (start & ((1n << BigInt(size + 1)) - 1n)) === 0n && start + (1n << BigInt(size + 1)) - 1n <= end) size++;
+    // The largest aligned block starting at `start` that does not pass `end`.
+    const remaining = end - start + 1n;
+    const fits = remaining.toString(2).length - 1;
+    const size = start === 0n ? Math.min(fits, IPV6_BITS) : Math.min(trailingZeros(start, IPV6_BITS), fits);
     prefixes.push({ start: bigIntToBytes(start), prefixLength: IPV6_BITS - size });
     start += 1n << BigInt(size);
   }
@@ -85,14 +93,14 @@ function ipv4Number(address: string): number {
   return address.split('.').reduce((value, part) => value * 256 + Number(part), 0);
 }
 
-/** rangeToPrefixes for IPv4 in plain numbers (the shipped ASN table has 400,000 IPv4 ranges). */
-function ipv4RangeToPrefixes(first: number, last: number): { start: string; prefixLength: number }[] {
-  const prefixes: { start: string; prefixLength: number }[] = [];
+/** rangeToPrefixes for IPv4 in plain numbers (the shipped ASN table has 400,000 IPv4 ranges): [start, length]. */
+function ipv4RangeToPrefixes(first: number, last: number): [start: number, prefixLength: number][] {
+  const prefixes: [number, number][] = [];
   let start = first;
   while (start <= last) {
     let size = 0;
     while (size < 32 && start % 2 ** (size + 1) === 0 && start + 2 ** (size + 1) - 1 <= last) size++;
-    prefixes.push({ start: [start >>> 24, (start >>> 16) & 255, (start >>> 8) & 255, start & 255].join('.'), prefixLength: 32 - size });
+    prefixes.push([start, 32 - size]);
     start += 2 ** size;
   }
   return prefixes;
@@ -112,18 +120,52 @@ export class MmdbWriter {
   /** `address/prefixLength`; an IPv4 network counts its prefix in IPv4 bits. Later inserts win where networks overlap. */
   insertNetwork(address: string, prefixLength: number, record: MmdbValue): void {
     const bits = isIP(address) === 4 ? IPV4_IN_IPV6_OFFSET + prefixLength : prefixLength;
-    this.insert(ipBytes(address), bits, record);
+    this.insert(ipBytes(address), bits, this.recordReference(record));
   }
 
   /** Every address from `first` to `last` (same IP version, inclusive). */
   insertRange(first: string, last: string, record: MmdbValue): void {
+    const reference = this.recordReference(record);
     if (isIP(first) === 4 && isIP(last) === 4) {
-      for (const { start, prefixLength } of ipv4RangeToPrefixes(ipv4Number(first), ipv4Number(last))) {
-        this.insert(ipBytes(start), IPV4_IN_IPV6_OFFSET + prefixLength, record);
+      for (const [start, prefixLength] of ipv4RangeToPrefixes(ipv4Number(first), ipv4Number(last))) {
+        this.insertIpv4(start, prefixLength, reference);
       }
       return;
     }
-    for (const { start, prefixLength } of rangeToPrefixes(ipBytes(first), ipBytes(last))) this.insert(start, prefixLength, record);
+    for (const { start, prefixLength } of rangeToPrefixes(ipBytes(first), ipBytes(last))) this.insert(start, prefixLength, reference);
+  }
+
+  private ipv4Root = 0;
+
+  /** The node at ::/96 under which IPv4 lives, made once: IPv4 inserts start there instead of walking 96 zero bits. */
+  private ipv4RootNode(): number {
+    if (this.ipv4Root === 0) {
+      let node = 0;
+      for (let bit = 0; bit < IPV4_IN_IPV6_OFFSET; bit++) {
+        const child = this.left[node];
+        const next = child > 0 ? child : this.newNode(child);
+        this.left[node] = next;
+        node = next;
+      }
+      this.ipv4Root = node;
+    }
+    return this.ipv4Root;
+  }
+
+  private insertIpv4(address: number, prefixLength: number, reference: number): void {
+    if (prefixLength < 1) throw new Error("an IPv4 range covering every address is not supported");
+    let node = this.ipv4RootNode();
+    for (let bit = 0; bit < prefixLength; bit++) {
+      const side = (address >>> (31 - bit)) & 1;
+      if (bit === prefixLength - 1) {
+        (side === 0 ? this.left : this.right)[node] = reference;
+        return;
+      }
+      const child = (side === 0 ? this.left : this.right)[node];
+      const next = child > 0 ? child : this.newNode(child);
+      (side === 0 ? this.left : this.right)[node] = next;
+      node = next;
+    }
   }
 
   private recordReference(record: MmdbValue): number {
@@ -153,9 +195,8 @@ export class MmdbWriter {
     return node;
   }
 
-  private insert(address: Uint8Array, prefixLength: number, record: MmdbValue): void {
+  private insert(address: Uint8Array, prefixLength: number, reference: number): void {
     if (prefixLength < 1 || prefixLength > IPV6_BITS) throw new Error(`prefix length ${prefixLength} out of range`);
-    const reference = this.recordReference(record);
     let node = 0;
     for (let bit = 0; bit < prefixLength; bit++) {
       const side = (address[bit >> 3] >> (7 - (bit & 7))) & 1;

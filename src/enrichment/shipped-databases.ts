@@ -30,7 +30,7 @@ export function enrichmentCacheDirectory(): string {
   return path.join(modules, '.cache', 'cloudtrail-stream-detector');
 }
 
-/** The shipped ASN database, converted on first use (about 10 s, once per package version). */
+/** The shipped ASN database, converted on first use (a few seconds, once per package version). */
 export function shippedAsnDatabase(): string {
   try {
     return cachedAsnDatabase(enrichmentCacheDirectory());
