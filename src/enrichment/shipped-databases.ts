@@ -5,6 +5,7 @@
  * - user agents: uap-core's regexes.yaml (Apache-2.0), the regexes Elasticsearch's user_agent processor uses.
  * City data is not shipped by default (tens of megabytes, see docs/enrichment.md): point at a GeoLite2/GeoIP2 City file.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cachedAsnDatabase } from './asn-database';
@@ -30,13 +31,32 @@ export function enrichmentCacheDirectory(): string {
   return path.join(modules, '.cache', 'cloudtrail-stream-detector');
 }
 
-/** The shipped ASN database, converted on first use (a few seconds, once per package version). */
-export function shippedAsnDatabase(): string {
+/** Builds a cached file in the package cache, or in the temp folder when node_modules is read-only. */
+function inCache(build: (directory: string) => string): string {
   try {
-    return cachedAsnDatabase(enrichmentCacheDirectory());
+    return build(enrichmentCacheDirectory());
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM') throw error;
-    return cachedAsnDatabase(path.join(os.tmpdir(), 'cloudtrail-stream-detector'));
+    return build(path.join(os.tmpdir(), 'cloudtrail-stream-detector'));
   }
+}
+
+/** The shipped ASN database, converted on first use (a few seconds, once per package version). */
+export function shippedAsnDatabase(): string {
+  return inCache(cachedAsnDatabase);
+}
+
+/** uap-core's regexes as JSON, converted from regexes.yaml once per uap-core version. */
+export function shippedUserAgentRegexesJson(readYaml: (file: string) => unknown): string {
+  return inCache((directory) => {
+    const version = (JSON.parse(fs.readFileSync(require.resolve(`${USER_AGENT_PACKAGE}/package.json`), 'utf8')) as { version: string }).version;
+    const file = path.join(directory, `uap-core-${version}-regexes.json`);
+    if (fs.existsSync(file)) return file;
+    fs.mkdirSync(directory, { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(readYaml(shippedUserAgentRegexes())));
+    fs.renameSync(temporary, file);
+    return file;
+  });
 }
