@@ -54,7 +54,7 @@ function lazyUserAgentParser(file: EnrichmentFile, read: UapRegexesReader): User
   let parser: UserAgentParser | undefined;
   return {
     parse(agent) {
-      parser ??= compileUserAgentParser(read(pathOf(file)), CACHE_ENTRIES);
+      parser ??= compileUserAgentParser(read(pathOf(file)), { cacheSize: CACHE_ENTRIES });
       return parser.parse(agent);
     },
   };

@@ -7,6 +7,7 @@
  */
 import { BoundedCache } from './bounded-cache';
 import type { UserAgentFields, UserAgentParser } from './enrichment';
+import { requiredLiteral } from './required-literal';
 
 /** One entry of uap-core's regexes.yaml. */
 export interface UapPattern {
@@ -26,6 +27,9 @@ export class UapRegexesError extends Error {}
 
 interface CompiledPattern {
   readonly pattern: RegExp;
+  /** A substring every match contains (lower-cased for case-insensitive patterns): the pattern runs only if present. */
+  readonly literal?: string;
+  readonly caseInsensitive: boolean;
   readonly name?: string;
   readonly versions: readonly (string | undefined)[];
 }
@@ -54,12 +58,23 @@ function compileSection(regexes: UapRegexes, section: keyof typeof REPLACEMENT_K
     } catch (error) {
       throw new UapRegexesError(`uap-core regexes: ${section}[${index}]: ${(error as Error).message}`);
     }
-    return { pattern, name: entry[nameKey], versions: versionKeys.map((key) => entry[key]) };
+    const caseInsensitive = entry.regex_flag === 'i';
+    let literal = requiredLiteral(entry.regex);
+    // Lower-casing both sides is only sure to agree with the regex's case folding for ASCII.
+    if (literal !== undefined && caseInsensitive) literal = /^[\x00-\x7f]*$/.test(literal) ? literal.toLowerCase() : undefined;
+    return { pattern, literal, caseInsensitive, name: entry[nameKey], versions: versionKeys.map((key) => entry[key]) };
   });
 }
 
-function matchPattern(compiled: CompiledPattern, agent: string): VersionedName | undefined {
-  const match = compiled.pattern.exec(agent);
+/** The agent as given and lower-cased (for the case-insensitive patterns' literals), computed once per parse. */
+interface Agent {
+  readonly text: string;
+  readonly lower: string;
+}
+
+function matchPattern(compiled: CompiledPattern, agent: Agent): VersionedName | undefined {
+  if (compiled.literal !== undefined && !(compiled.caseInsensitive ? agent.lower : agent.text).includes(compiled.literal)) return undefined;
+  const match = compiled.pattern.exec(agent.text);
   if (match === null) return undefined;
   const groupCount = match.length - 1;
   let name: string | undefined;
@@ -73,7 +88,7 @@ function matchPattern(compiled: CompiledPattern, agent: string): VersionedName |
   return { name, parts };
 }
 
-function findMatch(patterns: readonly CompiledPattern[], agent: string): VersionedName | undefined {
+function findMatch(patterns: readonly CompiledPattern[], agent: Agent): VersionedName | undefined {
   for (const compiled of patterns) {
     const found = matchPattern(compiled, agent);
     if (found !== undefined) return found;
@@ -100,16 +115,29 @@ function toFields(userAgent?: VersionedName, os?: VersionedName, device?: Versio
   };
 }
 
+export interface UserAgentParserOptions {
+  /** Parsed agents kept (default 1,000, as Elasticsearch). */
+  readonly cacheSize?: number;
+  /** Skip patterns whose required literal is absent (default true; false runs every pattern, for tests). */
+  readonly literalPrefilter?: boolean;
+}
+
 /** Compiles uap-core's regexes (the parsed regexes.yaml); throws UapRegexesError for a malformed file. */
-export function compileUserAgentParser(regexes: UapRegexes, cacheSize?: number): UserAgentParser {
+export function compileUserAgentParser(regexes: UapRegexes, options: UserAgentParserOptions = {}): UserAgentParser {
   if (typeof regexes !== 'object' || regexes === null) throw new UapRegexesError('uap-core regexes: expected an object');
-  const userAgents = compileSection(regexes, 'user_agent_parsers');
-  const systems = compileSection(regexes, 'os_parsers');
-  const devices = compileSection(regexes, 'device_parsers');
-  const cache = new BoundedCache<UserAgentFields>(cacheSize);
+  const prefilter = options.literalPrefilter !== false;
+  const compile = (section: keyof typeof REPLACEMENT_KEYS) =>
+    compileSection(regexes, section).map((compiled) => (prefilter ? compiled : { ...compiled, literal: undefined }));
+  const userAgents = compile('user_agent_parsers');
+  const systems = compile('os_parsers');
+  const devices = compile('device_parsers');
+  const cache = new BoundedCache<UserAgentFields>(options.cacheSize);
   return {
-    parse(agent) {
-      return cache.getOrCompute(agent, () => toFields(findMatch(userAgents, agent), findMatch(systems, agent), findMatch(devices, agent)));
+    parse(text) {
+      return cache.getOrCompute(text, () => {
+        const agent = { text, lower: text.toLowerCase() };
+        return toFields(findMatch(userAgents, agent), findMatch(systems, agent), findMatch(devices, agent));
+      });
     },
   };
 }
