@@ -1,4 +1,5 @@
-import { parseArguments } from '../../src/cli/args';
+import { SCAN_COMMAND } from '../../src/cli/args';
+import { parseCommandLine } from '../../src/cli/command-line';
 import { buildTestDatabase, MAXMIND_TEST_ASN_ENTRIES, MAXMIND_TEST_CITY_ENTRIES } from '../../src/conformance/maxmind-test-databases';
 import { startExportTaskRecord } from '../support/cloudtrail-records';
 import { runCli, scratchDirectory } from './cli-harness';
@@ -9,18 +10,16 @@ const RECORD = JSON.stringify({
 
 describe('scan enrichment options', () => {
   it('parses --no-enrich, --geoip-database and --asn-database, and refuses to combine them', () => {
-    expect(parseArguments(['scan', '--no-enrich', 'trail'])).toEqual({ command: 'scan', paths: ['trail'], enrich: false });
-    expect(parseArguments(['scan', '--geoip-database', 'city.mmdb', '--asn-database=asn.mmdb', 'trail'])).toEqual({
-      command: 'scan',
-      paths: ['trail'],
-      geoipDatabase: 'city.mmdb',
-      asnDatabase: 'asn.mmdb',
+    expect(parseCommandLine(SCAN_COMMAND, ['--no-enrich', 'trail'])).toEqual({ kind: 'run', args: { command: 'scan', paths: ['trail'], noEnrich: true } });
+    expect(parseCommandLine(SCAN_COMMAND, ['--geoip-database', 'city.mmdb', '--asn-database=asn.mmdb', 'trail'])).toEqual({
+      kind: 'run',
+      args: { command: 'scan', paths: ['trail'], geoipDatabase: 'city.mmdb', asnDatabase: 'asn.mmdb' },
     });
-    expect(parseArguments(['scan', '--no-enrich', '--asn-database', 'asn.mmdb', 'trail'])).toEqual({
-      command: 'usage-error',
+    expect(parseCommandLine(SCAN_COMMAND, ['--no-enrich', '--asn-database', 'asn.mmdb', 'trail'])).toEqual({
+      kind: 'usage-error',
       message: '--no-enrich turns enrichment off: it cannot be combined with --geoip-database or --asn-database',
     });
-    expect(parseArguments(['scan', '--geoip-database'])).toEqual({ command: 'usage-error', message: '--geoip-database needs a .mmdb file' });
+    expect(parseCommandLine(SCAN_COMMAND, ['--geoip-database'])).toEqual({ kind: 'usage-error', message: '--geoip-database needs FILE' });
   });
 
   it('enriches by default with the shipped databases, and --no-enrich leaves the fields out', async () => {
