@@ -1,6 +1,7 @@
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { RuleExceptionMapping } from '../src/engine/exceptions';
 import type { DetectorRules } from './detector-rules';
+import type { DetectorEnrichmentProps } from './enrichment-bundle';
 
 /**
  * What a `CloudTrailDetector` deploys and who hears about it. Only `alertEmails` (or `alertSubscriptions`, or an
@@ -65,6 +66,13 @@ export interface CloudTrailDetectorProps {
    * @default 10
    */
   readonly reservedConcurrency?: number | 'none';
+
+  /**
+   * GeoIP, ASN and user-agent enrichment of every event (`source.geo.*`, `source.as.*`, `user_agent.*`), as Elastic's
+   * pipeline does it; the databases ship in the function's package (docs/enrichment.md).
+   * @default on, with the shipped country and ASN databases
+   */
+  readonly enrichment?: DetectorEnrichmentProps;
 
   /**
    * Tags on every resource, besides `application: cloudtrail-stream-detector`.

@@ -22,6 +22,7 @@ import { DetectorRules } from './detector-rules';
 import { EXCEPTION_PACK_FILE, type ExceptionPack, formatExceptionRow, resolveExceptionPack } from './exception-pack-file';
 import { parseAccountNames, parseOrganizationId } from './organization';
 import { applyTags } from './tags';
+import { checkEnrichmentProps } from './enrichment-bundle';
 
 /** Warning ids, one per kind, so each can be acknowledged as a whole (`Annotations.of(scope).acknowledgeWarning`). */
 export const UNSUPPORTED_RULES_WARNING_ID = 'cloudtrail-stream-detector:unsupportedRuleType';
@@ -109,6 +110,7 @@ export class CloudTrailDetector extends Construct {
       failureKey: failures.key,
       reservedConcurrency,
       accountNames,
+      enrichment: checkEnrichmentProps(props.enrichment ?? {}),
     });
     this.detectorFunction = detector.function;
     // Central mode: the rules listen on the organization bus; this account's own events get there through a

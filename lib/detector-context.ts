@@ -13,6 +13,7 @@ import { DetectorConfigError } from './detector-config-error';
 import { DetectorRules } from './detector-rules';
 import { parseExceptionMapping } from './exception-pack-file';
 import { parseAccountNames, parseOrganizationId } from './organization';
+import type { DetectorEnrichmentProps } from './enrichment-bundle';
 
 /** The value of `alertEmails` that deploys without e-mail subscriptions, on purpose. */
 export const NO_ALERT_EMAILS = 'none';
@@ -29,6 +30,9 @@ export const CONTEXT_HINTS: Readonly<Record<string, string>> = {
   organizationId: 'Give -c organizationId=o-xxxxxxxxxx (your AWS Organizations id)',
   accountNames: `Give -c accountNames='{"123456789012":"Payments-Prod"}'`,
   tags: `Give -c tags='{"team":"secops"}'`,
+  enrich: 'Give -c enrich=true or false',
+  geoipDatabase: 'Point -c geoipDatabase at a GeoLite2/GeoIP2 City or Country .mmdb file',
+  asnDatabase: 'Point -c asnDatabase at a GeoLite2/GeoIP2 ASN .mmdb file',
 };
 
 /** A context reader, e.g. `(key) => stack.node.tryGetContext(key)`. */
@@ -60,7 +64,28 @@ export function detectorPropsFromContext(scope: Construct, context: ContextReade
     opsTopic: opsTopicArn ? sns.Topic.fromTopicArn(scope, 'OpsTopic', opsTopicArn) : undefined,
     reservedConcurrency: parseReservedConcurrency(context('reservedConcurrency')),
     tags: parseTags(context('tags')),
+    enrichment: enrichmentFromContext(context, projectDirectory),
   };
+}
+
+/** `enrich` (default true), `geoipDatabase` and `asnDatabase` (your own .mmdb files, relative to the project folder). */
+export function enrichmentFromContext(context: ContextReader, projectDirectory = process.cwd()): DetectorEnrichmentProps {
+  const enrich = context('enrich');
+  if (enrich !== undefined && enrich !== true && enrich !== false && enrich !== 'true' && enrich !== 'false') {
+    throw new DetectorConfigError('enrich', `must be true or false, got ${JSON.stringify(enrich)}`);
+  }
+  const file = (key: 'geoipDatabase' | 'asnDatabase'): string | undefined => {
+    const value = context(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') throw new DetectorConfigError(key, `must be a path to a .mmdb file, got ${JSON.stringify(value)}`);
+    return resolve(projectDirectory, value);
+  };
+  const enabled = enrich !== false && enrich !== 'false';
+  const props = { enabled, geoDatabase: file('geoipDatabase'), asnDatabase: file('asnDatabase') };
+  if (!enabled && (props.geoDatabase || props.asnDatabase)) {
+    throw new DetectorConfigError('enrich', 'enrich=false cannot be combined with geoipDatabase or asnDatabase');
+  }
+  return props;
 }
 
 /** `rulesDir`: a folder of TOML rules (relative to the project folder); default: the rules shipped with the package. */

@@ -1,5 +1,6 @@
 import { ExceptionConfigError, ExceptionFileError } from '../src/engine/exceptions';
 import { RuleFileError } from '../src/engine/rules';
+import { EnrichmentFileError } from '../src/enrichment/file-enrichment';
 import { CONTEXT_HINTS } from './detector-context';
 import { DetectorConfigError } from './detector-config-error';
 
@@ -13,6 +14,7 @@ export function describeConfigurationError(error: unknown): string | undefined {
     return `${error.setting}: ${error.problem}. ${error.fix ?? CONTEXT_HINTS[error.setting] ?? ''}`.trim();
   }
   if (error instanceof RuleFileError) return `${error.message}\nFix the rule file, or point -c rulesDir at another folder of *.toml rules`;
+  if (error instanceof EnrichmentFileError) return `${error.message}\nFix the path, or leave it out to use the shipped databases (docs/enrichment.md)`;
   if (error instanceof ExceptionFileError || error instanceof ExceptionConfigError) {
     return `${error.message}\nFix the export or the mapping (docs/exceptions.md), or point -c exceptionsDir elsewhere`;
   }

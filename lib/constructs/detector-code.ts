@@ -3,13 +3,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DISABLE_ASSET_STAGING_CONTEXT } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LAMBDA_BUNDLE_OPTIONS } from '../lambda-bundle-options';
 import { packageRoot, runningFromSources } from '../package-paths';
 
 /** A file packaged next to the handler (`rules.json`, `exceptions.json`, a data file…), read at cold start. */
 export interface DetectorBundleFile {
-  /** Its name in the function's package, e.g. `rules.json`. */
+  /** Its path in the function's package, e.g. `rules.json` or `enrichment/asn.mmdb`. */
   readonly name: string;
   /** Its content, written at synth; or, for large data such as a database, give `sourcePath` instead. */
   readonly content?: string;
@@ -67,6 +67,7 @@ export function stageDetectorCode(scope: Construct, files: readonly DetectorBund
     }
     for (const file of files) {
       const target = join(directory, file.name);
+      mkdirSync(dirname(target), { recursive: true }); // e.g. enrichment/asn.mmdb
       if (file.sourcePath !== undefined) copyFileSync(file.sourcePath, target);
       else writeFileSync(target, file.content ?? '');
     }

@@ -8,6 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
 import { acknowledge } from '../posture';
+import { enrichmentBundleFiles, type DetectorEnrichmentProps } from '../enrichment-bundle';
 import { DETECTOR_HANDLER, type DetectorBundleFile, stageDetectorCode } from './detector-code';
 import { DetectorRole } from './detector-role';
 
@@ -32,6 +33,8 @@ export interface DetectorFunctionProps {
   readonly accountNames?: Readonly<Record<string, string>>;
   /** Further environment variables, for settings a feature adds (e.g. a state table's name). */
   readonly environment?: Readonly<Record<string, string>>;
+  /** GeoIP/ASN databases and user-agent regexes shipped in the bundle's `enrichment/` folder (default: the shipped ones). */
+  readonly enrichment?: DetectorEnrichmentProps;
 }
 
 /** Lambda's retries of a failed asynchronous invocation (the maximum). */
@@ -72,7 +75,7 @@ export class DetectorFunction extends Construct {
     });
     const { role } = new DetectorRole(this, 'Role', { ...props, logGroup: this.logGroup });
     const config = detectorConfigFile(props.accountNames ?? {});
-    const staged = stageDetectorCode(this, [...props.files, ...(config ? [config] : [])]);
+    const staged = stageDetectorCode(this, [...props.files, ...(config ? [config] : []), ...enrichmentBundleFiles(props.enrichment ?? {})]);
 
     try {
       this.function = new lambda.Function(this, 'Function', {

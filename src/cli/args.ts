@@ -26,6 +26,13 @@ export const SCAN_OPTIONS = {
   ),
   exceptionsForAll: flag('apply every --exceptions list to every rule'),
   quiet: flag('no progress line on stderr (it is only drawn when stderr is a terminal)', { short: 'q' }),
+  geoipDatabase: valueOption(
+    'FILE',
+    'your GeoLite2/GeoIP2 City or Country .mmdb for source.geo.* (default: the shipped country database; city, region ' +
+      'and location need a City database; docs/enrichment.md)',
+  ),
+  asnDatabase: valueOption('FILE', 'your GeoLite2/GeoIP2 ASN .mmdb for source.as.* (default: the shipped ASN database)'),
+  noEnrich: flag('no GeoIP, ASN or parsed user-agent fields (raw speed; rules reading them then see them missing)'),
 } as const;
 
 /** `scan [options] PATH...`: what the command line asked for, before anything is touched on disk. */
@@ -77,6 +84,9 @@ Colour (severity in the table) only on a terminal; NO_COLOR=1 or TERM=dumb turns
       throw new UsageError('--exceptions-for-all needs at least one --exceptions FILE');
     }
     if (paths.filter((path) => path === STDIN_OPERAND).length > 1) throw new UsageError(`${STDIN_OPERAND} (standard input) given more than once`);
+    if (options.noEnrich && (options.geoipDatabase !== undefined || options.asnDatabase !== undefined)) {
+      throw new UsageError('--no-enrich turns enrichment off: it cannot be combined with --geoip-database or --asn-database');
+    }
     return { command: 'scan', ...options, paths };
   },
   run(args, io) {

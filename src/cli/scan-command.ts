@@ -7,6 +7,9 @@ import { prefilterInWorkers } from '../engine/input/prefilter-pool';
 import { readRecordsForRules } from '../engine/input/read-prefiltered';
 import { compileRules, loadRulePack, RuleFileError, type CompiledRule } from '../engine/rules';
 import type { EcsDocument } from '../engine/ecs/ecs-document';
+import type { Enrichment } from '../engine/enrichment';
+import { checkEnrichmentFiles } from '../enrichment/file-enrichment';
+import { loadDefaultEnrichment } from '../enrichment/load-enrichment';
 import { AlertDeduplicator } from './alert-dedupe';
 import { MatchFilter } from './match-filter';
 import { formatTableRows, tableHeader, tableWidth, type TableStyle } from './alert-table';
@@ -47,7 +50,9 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   const rulesDirectory = options.rulesDirectory === undefined ? PACKAGED_RULES_DIRECTORY : resolve(io.cwd, options.rulesDirectory);
   let rules: CompiledRule[];
   let matchFilter: MatchFilter;
+  let enrichment: Enrichment | undefined;
   try {
+    enrichment = scanEnrichment(options, io.cwd);
     const pack = loadRulePack(rulesDirectory);
     // Rules of types the engine cannot run yet are named, then the scan goes on with the others.
     for (const rule of pack.unsupported) await errors.writeLine(describeUnsupportedRule(rule));
@@ -93,7 +98,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   const progress = new ProgressLine(io.stderr, !options.quiet && isTerminal(io.stderr));
   const alertStream = outputFile ?? io.stdout;
   const scan = new Scan(
-    createDetector(rules),
+    createDetector(rules, { enrichment }),
     {
       writer: new LineWriter(alertStream),
       name: outputFile === undefined ? '<stdout>' : options.output ?? '',
@@ -121,6 +126,20 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   await errors.writeLine(formatSummary(scan.tally));
   if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
   return scan.tally.errors > 0 ? 1 : 0;
+}
+
+/**
+ * GeoIP/ASN/user-agent enrichment, on unless --no-enrich: the user's --geoip-database / --asn-database (checked
+ * here, before any input is read) or the shipped databases, read when the first event needs them.
+ */
+function scanEnrichment(options: ScanOptions, cwd: string): Enrichment | undefined {
+  if (options.noEnrich) return undefined;
+  const own = {
+    geoDatabase: options.geoipDatabase === undefined ? undefined : resolve(cwd, options.geoipDatabase),
+    asnDatabase: options.asnDatabase === undefined ? undefined : resolve(cwd, options.asnDatabase),
+  };
+  checkEnrichmentFiles(own, { geo: '--geoip-database', asn: '--asn-database' });
+  return loadDefaultEnrichment(own);
 }
 
 /** Creates or truncates the --output file; resolves once it is open, so a bad path fails before the scan. */

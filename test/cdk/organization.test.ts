@@ -127,7 +127,7 @@ describe('organization (central) mode', () => {
     });
 
     it('packages the account names next to rules.json for the function', () => {
-      expect(readdirSync(central.bundleDirectory).sort()).toEqual(['detector-config.json', 'exceptions.json', 'index.js', 'index.js.map', 'rules.json']);
+      expect(readdirSync(central.bundleDirectory).sort()).toEqual(['detector-config.json', 'enrichment', 'exceptions.json', 'index.js', 'index.js.map', 'rules.json']);
       expect(JSON.parse(readFileSync(join(central.bundleDirectory, 'detector-config.json'), 'utf8'))).toEqual({ accountNames: ACCOUNT_NAMES });
     });
   });

@@ -1,5 +1,6 @@
 import type { EcsDocument } from '../ecs/ecs-document';
 import { getPath, getText, getTextList } from './field-access';
+import { sourceNetworkLabel, userAgentLabel } from './source-labels';
 
 /** Who made the call, as an on-call engineer needs it. */
 export interface ActorFacts {
@@ -63,7 +64,12 @@ export interface AlertFacts {
   readonly region?: string;
   readonly actor: ActorFacts;
   readonly sourceAddress?: string;
+  /** AS and location of the source address, e.g. `AS16509 Amazon.com, Inc.; Ashburn, US` (enrichment). */
+  readonly sourceNetwork?: string;
+  /** The raw user agent. */
   readonly userAgent?: string;
+  /** The tool behind it, e.g. `aws-cli 2.17 on macOS` (parsed user agent). */
+  readonly userAgentTool?: string;
   readonly exportTask?: ExportTaskFacts;
   /** For other API calls: the most telling request parameter, e.g. a bucket, user or function name. */
   readonly target?: string;
@@ -98,7 +104,9 @@ export function extractAlertFacts(document: EcsDocument, accountNames: AccountNa
     region: getText(document, 'cloud.region'),
     actor,
     sourceAddress: getText(document, 'source.address'),
+    sourceNetwork: sourceNetworkLabel(document),
     userAgent: getText(document, 'user_agent.original'),
+    userAgentTool: userAgentLabel(document),
     exportTask: action === 'StartExportTask' && provider === 'rds.amazonaws.com' ? extractExportTask(document, request) : undefined,
     target: firstTarget(request),
   };

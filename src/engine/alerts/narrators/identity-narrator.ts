@@ -21,8 +21,11 @@ export const identityNarrator: AlertNarrator = {
       .add('Access key', actor.accessKeyId)
       .add('Caller acct', actor.accountId !== facts.account ? accountLabel(actor.accountId, facts.callerAccountName) : undefined)
       .add('Via service', actor.invokedBy)
-      .add('Source IP', facts.sourceAddress)
-      .add('User agent', facts.userAgent);
+      // Enriched: `198.51.100.201 (AS16509 Amazon.com, Inc.; Ashburn, US)` answers "whose network?" at a glance.
+      .add('Source IP', facts.sourceAddress && (facts.sourceNetwork ? `${facts.sourceAddress} (${facts.sourceNetwork})` : facts.sourceAddress))
+      // The tool first (`aws-cli 2.17 on macOS`), the raw string below it: the evidence stays in the mail.
+      .add('User agent', facts.userAgentTool ?? facts.userAgent)
+      .add('Agent string', facts.userAgentTool !== undefined ? facts.userAgent : undefined);
     const step = stopTheCaller(facts, revocationTime(raisedAt, facts.eventTime));
     if (step) story.steps.push(step);
   },
