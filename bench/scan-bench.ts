@@ -115,11 +115,16 @@ export function scanBench(quick: boolean, log: (line: string) => void): ScanBenc
         },
       },
       // The default (worker pool, one thread per core), then the same scan on the main thread alone.
-      ...([['ours: scan --quiet', undefined], ['ours, no worker threads (CTSD_SCAN_WORKERS=0)', '0']] as const).map(([name, workers]) => ({
+      // Enrichment is on by default; --no-enrich shows what it costs the scan.
+      ...([
+        ['ours: scan --quiet', undefined, []],
+        ['ours: scan --quiet --no-enrich', undefined, ['--no-enrich']],
+        ['ours, no worker threads (CTSD_SCAN_WORKERS=0)', '0', []],
+      ] as const).map(([name, workers, extra]) => ({
         name,
         once: () => {
           const env = { ...process.env, CTSD_SCAN_WORKERS: workers };
-          const args = [...(useTime ? [] : selfReport), cli, 'scan', '--quiet', archive.dir];
+          const args = [...(useTime ? [] : selfReport), cli, 'scan', '--quiet', ...extra, archive.dir];
           const r = run(process.execPath, args, useTime, env);
           return { run: r, matches: countLines(r.stdout) };
         },

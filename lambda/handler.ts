@@ -5,6 +5,8 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { createDetector } from '../src/engine/detector';
 import { accountMismatch, InvalidEventError, unwrapEventBridgeEvent } from '../src/engine/input/eventbridge-envelope';
 import { readDetectorConfig, readExceptionPack, readHandlerConfig } from './config';
+import { bundledEnrichmentFiles } from './enrichment';
+import { enrichmentFromFiles } from '../src/enrichment/file-enrichment';
 import type { AlertDelivery } from './delivery/deliver-alert';
 import { emfLine, handleMatch } from './delivery/suppress-match';
 import { loadRulePack } from './load-rule-pack';
@@ -19,6 +21,8 @@ import { createLogger } from './log';
  * - DETECTOR_RULES_PATH (default: `rules.json` bundled next to this file)
  * - DETECTOR_CONFIG_PATH (default: `detector-config.json` next to this file, optional): account display names
  * - DETECTOR_EXCEPTIONS_PATH (default: `exceptions.json` next to this file, optional): resolved rule exceptions
+ * - DETECTOR_ENRICHMENT_DIR (default: this file's folder): where `enrichment/` (GeoIP/ASN databases, user-agent
+ *   regexes) is looked for; each file is optional
  * - ALERT_SUPPRESSION_PREFIX (default `suppression/`): where alert suppression windows are kept in the archive bucket
  * - ALERT_CLAIM_LEASE_SECONDS (default 300): how long a delivery claim blocks other deliveries of the same alert;
  *   must exceed the function timeout (docs/delivery.md)
@@ -29,7 +33,10 @@ import { createLogger } from './log';
 
 // Cold start, once per container: a bad configuration or rule pack fails here, loudly, before any event.
 const config = readHandlerConfig(process.env, path.join(__dirname, 'rules.json'));
-const detector = createDetector(loadRulePack(config.rulesPath));
+// GeoIP/ASN databases and user-agent regexes shipped in the bundle (enrichment/): opened on the first event that
+// needs them, then kept for the container's life. DETECTOR_ENRICHMENT_DIR for tests.
+const enrichmentFiles = bundledEnrichmentFiles(process.env.DETECTOR_ENRICHMENT_DIR?.trim() || __dirname);
+const detector = createDetector(loadRulePack(config.rulesPath), { enrichment: enrichmentFromFiles(enrichmentFiles) });
 // Optional deployment settings bundled next to rules.json (account display names); DETECTOR_CONFIG_PATH for tests.
 const { accountNames } = readDetectorConfig(process.env.DETECTOR_CONFIG_PATH?.trim() || path.join(__dirname, 'detector-config.json'));
 // Rule exceptions resolved at synth (docs/exceptions.md); DETECTOR_EXCEPTIONS_PATH for tests.
@@ -45,6 +52,7 @@ createLogger().info('detector initialised', {
   rulesPath: config.rulesPath,
   ruleIds: detector.rules.map((compiled) => compiled.rule.ruleId),
   claimLeaseSeconds: config.claimLeaseSeconds,
+  enrichment: Object.keys(enrichmentFiles),
   exceptionItems: Object.fromEntries([...exceptions].map(([ruleId, lists]) => [ruleId, lists.flatMap((list) => list.items.map((item) => `${list.listId}/${item.itemId}`))])),
 });
 

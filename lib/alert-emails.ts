@@ -1,16 +1,22 @@
+import { DetectorConfigError } from './detector-config-error';
+
 /**
- * Reads the `alertEmails` context value: a comma-separated string (`-c alertEmails=a@x.com,b@x.com`) or, from
- * cdk.json, a JSON array. Blank entries are ignored; duplicates are dropped. Any invalid address fails the synth
- * with an error naming every offending entry, so a typo never silently drops an alert recipient.
+ * The alert e-mail addresses: a list (construct prop, or a list in cdk.json) or a comma-separated string
+ * (`-c alertEmails=a@x.com,b@x.com`). Blank entries are ignored; duplicates are dropped. Any invalid address fails
+ * the synth with an error naming every offending entry, so a typo never silently drops an alert recipient.
  */
 export function parseAlertEmails(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   const entries = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : undefined;
-  if (!entries) throw new Error(`alertEmails must be a comma-separated string or a list, got ${JSON.stringify(value)}`);
+  if (!entries) throw new DetectorConfigError('alertEmails', `must be a comma-separated string or a list of addresses, got ${JSON.stringify(value)}`);
   const addresses = [...new Set(entries.map((entry) => entry.trim()).filter((entry) => entry !== ''))];
   const invalid = addresses.filter((address) => !isPlausibleEmail(address));
   if (invalid.length > 0) {
-    throw new Error(`alertEmails: invalid e-mail address${invalid.length > 1 ? 'es' : ''}: ${invalid.map((a) => JSON.stringify(a)).join(', ')}`);
+    throw new DetectorConfigError(
+      'alertEmails',
+      `${invalid.map((a) => JSON.stringify(a)).join(', ')} ${invalid.length > 1 ? 'are not e-mail addresses' : 'is not an e-mail address'}`,
+      'Give addresses such as secops@example.com, separated by commas',
+    );
   }
   return addresses;
 }

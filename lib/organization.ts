@@ -1,3 +1,6 @@
+import { contextJsonObject } from './context-json';
+import { DetectorConfigError } from './detector-config-error';
+
 /**
  * Context values of the organization (central) deployment: docs/organization.md.
  * Every parser fails the synth with an error naming the bad value, so a typo never deploys a bus that accepts
@@ -17,7 +20,7 @@ export const FORWARDER_ROLE_NAME_PREFIX = 'CloudTrailDetectorForwarder-';
 export function parseOrganizationId(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' || !/^o-[a-z0-9]{10,32}$/.test(value.trim())) {
-    throw new Error(`organizationId must be an AWS Organizations id (o- followed by 10 to 32 lowercase letters or digits), got ${JSON.stringify(value)}`);
+    throw new DetectorConfigError('organizationId', `must be an AWS Organizations id (o- followed by 10 to 32 lowercase letters or digits), got ${JSON.stringify(value)}`);
   }
   return value.trim();
 }
@@ -27,7 +30,7 @@ export function parseAccountId(name: string, value: unknown): string | undefined
   if (value === undefined || value === null || value === '') return undefined;
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^\d{12}$/.test(text.trim())) {
-    throw new Error(`${name} must be a 12-digit AWS account id, got ${JSON.stringify(value)}`);
+    throw new DetectorConfigError(name, `must be a 12-digit AWS account id, got ${JSON.stringify(value)}`);
   }
   return text.trim();
 }
@@ -36,7 +39,7 @@ export function parseAccountId(name: string, value: unknown): string | undefined
 export function parseRegion(name: string, value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value.trim())) {
-    throw new Error(`${name} must be an AWS region code such as us-east-1, got ${JSON.stringify(value)}`);
+    throw new DetectorConfigError(name, `must be an AWS region code such as us-east-1, got ${JSON.stringify(value)}`);
   }
   return value.trim();
 }
@@ -47,7 +50,7 @@ export const EVENT_BUS_ARN_PATTERN = '^arn:aws[a-z-]*:events:[a-z]{2}(-[a-z]+)+-
 export function parseEventBusArn(name: string, value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' || !new RegExp(EVENT_BUS_ARN_PATTERN).test(value.trim())) {
-    throw new Error(`${name} must be an EventBridge event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>), got ${JSON.stringify(value)}`);
+    throw new DetectorConfigError(name, `must be an EventBridge event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>), got ${JSON.stringify(value)}`);
   }
   return value.trim();
 }
@@ -62,12 +65,12 @@ export function centralBusArnFromContext(context: (key: string) => unknown): str
   const account = parseAccountId('centralAccountId', context('centralAccountId'));
   const region = parseRegion('centralRegion', context('centralRegion'));
   if (arn) {
-    if (account || region) throw new Error('Give either centralBusArn or centralAccountId + centralRegion, not both');
+    if (account || region) throw new DetectorConfigError('centralBusArn', 'give either centralBusArn or centralAccountId + centralRegion, not both');
     return arn;
   }
   if (account === undefined && region === undefined) return undefined;
   if (account === undefined || region === undefined) {
-    throw new Error(`centralAccountId and centralRegion go together (got ${account ? 'only centralAccountId' : 'only centralRegion'})`);
+    throw new DetectorConfigError(account ? 'centralRegion' : 'centralAccountId', `centralAccountId and centralRegion go together (got ${account ? 'only centralAccountId' : 'only centralRegion'})`);
   }
   const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
   return `arn:${partition}:events:${region}:${account}:event-bus/${CENTRAL_BUS_NAME}`;
@@ -83,18 +86,8 @@ const MAX_ACCOUNT_NAME_LENGTH = 50;
  * display name (1 to 50 printable characters, no line breaks). Anything else fails the synth, naming the entries.
  */
 export function parseAccountNames(value: unknown): AccountNames {
-  if (value === undefined || value === null || value === '') return {};
-  let parsed: unknown = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw new Error(`accountNames must be a JSON object of account id to name, e.g. {"123456789012":"Payments-Prod"}; got ${JSON.stringify(value)}`);
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`accountNames must be a JSON object of account id to name, got ${JSON.stringify(value)}`);
-  }
+  const parsed = contextJsonObject('accountNames', value, '{"123456789012":"Payments-Prod"}');
+  if (parsed === undefined) return {};
   const problems: string[] = [];
   const names: Record<string, string> = {};
   for (const [id, name] of Object.entries(parsed)) {
@@ -103,6 +96,6 @@ export function parseAccountNames(value: unknown): AccountNames {
       problems.push(`the name of ${id} must be 1 to ${MAX_ACCOUNT_NAME_LENGTH} printable characters on one line, got ${JSON.stringify(name)}`);
     } else names[id] = name.trim();
   }
-  if (problems.length > 0) throw new Error(`accountNames: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new DetectorConfigError('accountNames', problems.join('; '));
   return names;
 }

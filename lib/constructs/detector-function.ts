@@ -1,7 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,10 +8,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
 import { acknowledge } from '../posture';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LAMBDA_BUNDLE_OPTIONS, LAMBDA_NODE_TARGET } from '../lambda-bundle-options';
+import { enrichmentBundleFiles, type DetectorEnrichmentProps } from '../enrichment-bundle';
+import { DETECTOR_HANDLER, type DetectorBundleFile, stageDetectorCode } from './detector-code';
 import { DetectorRole } from './detector-role';
 
 export interface DetectorFunctionProps {
@@ -20,10 +17,11 @@ export interface DetectorFunctionProps {
   readonly bucket: s3.IBucket;
   readonly archivePrefix: string;
   readonly key: kms.IKey;
-  /** The rule pack written at synth time; copied into the bundle as `rules.json`. */
-  readonly rulePackPath: string;
-  /** The resolved rule exceptions written at synth time; copied into the bundle as `exceptions.json`. */
-  readonly exceptionPackPath?: string;
+  /**
+   * Files packaged next to the handler and read at cold start: `rules.json` (the validated rule pack) and
+   * `exceptions.json` (the resolved rule exceptions), plus any data a feature adds (see DetectorBundleFile).
+   */
+  readonly files: readonly DetectorBundleFile[];
   /** Key prefix of the alert suppression windows in the archive bucket (ALERT_SUPPRESSION_PREFIX). */
   readonly suppressionPrefix?: string;
   /** Asynchronous on-failure destination: events that failed after Lambda's retries or aged out (throttling). */
@@ -33,6 +31,10 @@ export interface DetectorFunctionProps {
   readonly reservedConcurrency?: number;
   /** Display names of accounts for alerts; packaged as `detector-config.json` next to `rules.json` when not empty. */
   readonly accountNames?: Readonly<Record<string, string>>;
+  /** Further environment variables, for settings a feature adds (e.g. a state table's name). */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** GeoIP/ASN databases and user-agent regexes shipped in the bundle's `enrichment/` folder (default: the shipped ones). */
+  readonly enrichment?: DetectorEnrichmentProps;
 }
 
 /** Lambda's retries of a failed asynchronous invocation (the maximum). */
@@ -52,8 +54,6 @@ export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
  */
 export const DEFAULT_RESERVED_CONCURRENCY = 10;
 
-const REPOSITORY_ROOT = join(__dirname, '..', '..');
-
 export const FUNCTION_TIMEOUT = Duration.seconds(30);
 
 /**
@@ -64,7 +64,7 @@ export const DETECTOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** The Lambda that normalizes each CloudTrail event, evaluates the rules and delivers alerts. */
 export class DetectorFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: DetectorFunctionProps) {
@@ -73,59 +73,45 @@ export class DetectorFunction extends Construct {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const configPath = writeDetectorConfig(props.accountNames ?? {});
     const { role } = new DetectorRole(this, 'Role', { ...props, logGroup: this.logGroup });
+    const config = detectorConfigFile(props.accountNames ?? {});
+    const staged = stageDetectorCode(this, [...props.files, ...(config ? [config] : []), ...enrichmentBundleFiles(props.enrichment ?? {})]);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      description: 'Evaluates Elastic KQL rules on CloudTrail events and publishes alerts',
-      entry: join(REPOSITORY_ROOT, 'lambda', 'handler.ts'),
-      handler: 'handler',
-      projectRoot: REPOSITORY_ROOT,
-      depsLockFilePath: join(REPOSITORY_ROOT, 'package-lock.json'),
-      runtime: DETECTOR_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
-      // One event at a time, CPU-light; 256 MB buys a faster CPU share than 128 MB for cold starts.
-      memorySize: 256,
-      // Normalizing and matching take milliseconds; the budget is for SNS/S3 calls and their SDK retries.
-      timeout: FUNCTION_TIMEOUT,
-      // Every permission is in DetectorRole; CDK's grants (e.g. for the on-failure destination, which would add
-      // kms:ReEncrypt* and kms:GenerateDataKey*) must not add a second, wider policy.
-      role: role.withoutPolicyUpdates(),
-      logGroup: this.logGroup,
-      retryAttempts: ASYNC_RETRY_ATTEMPTS,
-      maxEventAge: ASYNC_MAX_EVENT_AGE,
-      onFailure: new destinations.SqsDestination(props.failureQueue),
-      reservedConcurrentExecutions: props.reservedConcurrency,
-      environment: {
-        ALERT_TOPIC_ARN: props.topic.topicArn,
-        ALERT_ARCHIVE_BUCKET: props.bucket.bucketName,
-        ALERT_ARCHIVE_PREFIX: props.archivePrefix,
-        ...(props.suppressionPrefix === undefined ? {} : { ALERT_SUPPRESSION_PREFIX: props.suppressionPrefix }),
-        // A claim older than this is taken over (docs/delivery.md). Just past the timeout: no live invocation can
-        // still hold it, and Lambda's first retry (about a minute after a failure) finds it free.
-        ALERT_CLAIM_LEASE_SECONDS: String(FUNCTION_TIMEOUT.toSeconds() + 15),
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        // Target, minification and externals come from the options the benchmark measures (lambda-bundle-options.ts):
-        // the AWS SDK is bundled, pinning the version the tests ran against. Source maps are added on top so that
-        // stack traces in the logs point at the TypeScript sources (NODE_OPTIONS above).
-        target: LAMBDA_NODE_TARGET,
-        minify: LAMBDA_BUNDLE_OPTIONS.minify === true,
-        externalModules: [...(LAMBDA_BUNDLE_OPTIONS.external ?? [])],
-        sourceMap: true,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => [
-            `cp ${shellQuote(props.rulePackPath)} ${shellQuote(join(outputDir, 'rules.json'))}`,
-            ...(configPath ? [`cp ${shellQuote(configPath)} ${shellQuote(join(outputDir, DETECTOR_CONFIG_FILE))}`] : []),
-            ...(props.exceptionPackPath ? [`cp ${shellQuote(props.exceptionPackPath)} ${shellQuote(join(outputDir, 'exceptions.json'))}`] : []),
-          ],
+    try {
+      this.function = new lambda.Function(this, 'Function', {
+        description: 'Evaluates Elastic KQL rules on CloudTrail events and publishes alerts',
+        code: staged.code,
+        handler: DETECTOR_HANDLER,
+        runtime: DETECTOR_RUNTIME,
+        architecture: lambda.Architecture.ARM_64,
+        // One event at a time, CPU-light; 256 MB buys a faster CPU share than 128 MB for cold starts.
+        memorySize: 256,
+        // Normalizing and matching take milliseconds; the budget is for SNS/S3 calls and their SDK retries.
+        timeout: FUNCTION_TIMEOUT,
+        // Every permission is in DetectorRole; CDK's grants (e.g. for the on-failure destination, which would add
+        // kms:ReEncrypt* and kms:GenerateDataKey*) must not add a second, wider policy.
+        role: role.withoutPolicyUpdates(),
+        logGroup: this.logGroup,
+        retryAttempts: ASYNC_RETRY_ATTEMPTS,
+        maxEventAge: ASYNC_MAX_EVENT_AGE,
+        onFailure: new destinations.SqsDestination(props.failureQueue),
+        reservedConcurrentExecutions: props.reservedConcurrency,
+        environment: {
+          ALERT_TOPIC_ARN: props.topic.topicArn,
+          ALERT_ARCHIVE_BUCKET: props.bucket.bucketName,
+          ALERT_ARCHIVE_PREFIX: props.archivePrefix,
+          ...(props.suppressionPrefix === undefined ? {} : { ALERT_SUPPRESSION_PREFIX: props.suppressionPrefix }),
+          // A claim older than this is taken over (docs/delivery.md). Just past the timeout: no live invocation can
+          // still hold it, and Lambda's first retry (about a minute after a failure) finds it free.
+          ALERT_CLAIM_LEASE_SECONDS: String(FUNCTION_TIMEOUT.toSeconds() + 15),
+          NODE_OPTIONS: '--enable-source-maps',
+          ...props.environment,
         },
-      },
-    });
+      });
+    } finally {
+      // The function has taken its asset (CDK copied the staged folder into the cloud assembly).
+      staged.release();
+    }
     const cfnFunction = this.function.node.defaultChild as lambda.CfnFunction;
     acknowledge(
       cfnFunction,
@@ -147,13 +133,7 @@ export class DetectorFunction extends Construct {
 /** Read by the function at cold start (lambda/config.ts); absent when there is nothing to configure. */
 export const DETECTOR_CONFIG_FILE = 'detector-config.json';
 
-function writeDetectorConfig(accountNames: Readonly<Record<string, string>>): string | undefined {
+function detectorConfigFile(accountNames: Readonly<Record<string, string>>): DetectorBundleFile | undefined {
   if (Object.keys(accountNames).length === 0) return undefined;
-  const path = join(mkdtempSync(join(tmpdir(), 'detector-config-')), DETECTOR_CONFIG_FILE);
-  writeFileSync(path, `${JSON.stringify({ accountNames }, Object.keys(accountNames).sort().concat('accountNames'), 2)}\n`);
-  return path;
-}
-
-function shellQuote(path: string): string {
-  return `'${path.replace(/'/g, `'\\''`)}'`;
+  return { name: DETECTOR_CONFIG_FILE, content: `${JSON.stringify({ accountNames }, Object.keys(accountNames).sort().concat('accountNames'), 2)}\n` };
 }

@@ -1,74 +1,89 @@
 import { resolve } from 'node:path';
 import { loadRulePack, RuleFileError } from '../engine/rules';
 import type { CliIo } from '../cli/cli-io';
+import { flag, UsageError, valueOption, type CommandDeclaration } from '../cli/command-line';
 import { printable, printableError } from '../cli/terminal-text';
 import { cloudTrailTableDdl } from './ddl';
 import { translateRule } from './rule-query';
 
 const PROGRAM = 'cloudtrail-stream-detector athena';
-export const ATHENA_USAGE =
-  'Usage: cloudtrail-stream-detector athena [--rules DIR] [--database NAME] [--table NAME] [--since YYYY-MM-DD] [--until YYYY-MM-DD]\n' +
-  '       cloudtrail-stream-detector athena --ddl --bucket BUCKET --prefix PREFIX [--database NAME] [--table NAME] [--since YYYY-MM-DD]';
 const PACKAGED_RULES_DIRECTORY = resolve(__dirname, '..', '..', 'rules');
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const VALUE_OPTIONS = new Set(['--rules', '--table', '--database', '--since', '--until', '--bucket', '--prefix']);
+
+const ATHENA_OPTIONS = {
+  rules: valueOption('DIR', 'translate the Elastic-format TOML rules in DIR instead of the packaged rules'),
+  database: valueOption('NAME', 'Glue database of the CloudTrail table (default: default)'),
+  table: valueOption('NAME', 'the CloudTrail table (default: cloudtrail_logs)'),
+  since: valueOption('YYYY-MM-DD', 'queries: only days from this one (partition filter); with --ddl: first day of the partition projection (default 2020-01-01)', { parse: parseDay }),
+  until: valueOption('YYYY-MM-DD', 'queries: only days up to this one (partition filter)', { parse: parseDay }),
+  ddl: flag('print the CREATE TABLE statement for the trail instead of the queries (needs --bucket and --prefix)'),
+  bucket: valueOption('BUCKET', 'with --ddl: the bucket CloudTrail delivers to'),
+  prefix: valueOption('PREFIX', "with --ddl: one trail region folder's key prefix, e.g. AWSLogs/111122223333/CloudTrail/eu-west-1"),
+} as const;
 
 interface AthenaArguments {
-  ddl: boolean;
-  values: Map<string, string>;
+  readonly ddl: boolean;
+  readonly rules?: string;
+  readonly database: string;
+  readonly table: string;
+  readonly since?: string;
+  readonly until?: string;
+  readonly bucket?: string;
+  readonly prefix?: string;
 }
 
-function parse(argv: readonly string[]): AthenaArguments | string {
-  const values = new Map<string, string>();
-  let ddl = false;
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index] as string;
-    if (arg === '--ddl') {
-      ddl = true;
-      continue;
-    }
-    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (!VALUE_OPTIONS.has(name)) return `unknown argument '${arg}'`;
-    const value = inline ?? argv[++index];
-    if (value === undefined || value === '') return `${name} needs a value`;
-    if (values.has(name)) return `${name} given more than once`;
-    values.set(name, value);
-  }
-  for (const name of ['--since', '--until']) {
-    const value = values.get(name);
-    if (value !== undefined && (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) return `${name} must be a date YYYY-MM-DD`;
-  }
-  if (ddl && (!values.has('--bucket') || !values.has('--prefix'))) return '--ddl needs --bucket and --prefix';
-  if (!ddl && (values.has('--bucket') || values.has('--prefix'))) return '--bucket and --prefix go with --ddl';
-  return { ddl, values };
+export const ATHENA_COMMAND: CommandDeclaration<typeof ATHENA_OPTIONS, AthenaArguments, CliIo> = {
+  name: 'athena',
+  summary: 'translate the query rules into Athena SQL over the CloudTrail table (or print its DDL)',
+  usage: [
+    'athena [--rules DIR] [--database NAME] [--table NAME] [--since YYYY-MM-DD] [--until YYYY-MM-DD]',
+    'athena --ddl --bucket BUCKET --prefix PREFIX [--database NAME] [--table NAME] [--since YYYY-MM-DD]',
+  ],
+  description: `Prints one Athena (Trino) SELECT per query rule, over the CloudTrail table Athena reads from the
+trail's bucket, so past activity can be searched with the same rules (docs/athena.md). Rules that cannot be
+translated are named on stderr with the reason; their SQL is printed as a comment. With --ddl, prints the
+CREATE TABLE statement for that table instead (AWS's documented CloudTrail table, partition projection by day).`,
+  options: ATHENA_OPTIONS,
+  examples: [
+    {
+      command: 'athena --ddl --bucket my-trail-bucket --prefix AWSLogs/111122223333/CloudTrail/eu-west-1 > table.sql',
+      explanation: 'the table to create once in Athena, over one account and region folder',
+    },
+    {
+      command: 'athena --since 2026-11-01 --until 2026-11-30 > hunt.sql',
+      explanation: "one SELECT per packaged rule, reading only November's partitions",
+    },
+  ],
+  notes: 'Exit status: 0 printed (some rules may not be translated: see stderr); 2 usage error or unusable rules.',
+  build(options) {
+    if (options.ddl && (options.bucket === undefined || options.prefix === undefined)) throw new UsageError('--ddl needs --bucket and --prefix');
+    if (!options.ddl && (options.bucket !== undefined || options.prefix !== undefined)) throw new UsageError('--bucket and --prefix go with --ddl');
+    return { ...options, ddl: options.ddl === true, database: options.database ?? 'default', table: options.table ?? 'cloudtrail_logs' };
+  },
+  run: runAthena,
+};
+
+function parseDay(text: string, flag: string): string {
+  if (!DAY.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) throw new UsageError(`${flag} must be a date YYYY-MM-DD`);
+  return text;
 }
 
 /** `athena`: prints Athena SQL for each query rule (or the table DDL); untranslatable rules are named on stderr. */
-export async function runAthena(argv: readonly string[], io: CliIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout.write(`${ATHENA_USAGE}\n`);
-    return 0;
-  }
-  const parsed = parse(argv);
-  if (typeof parsed === 'string') {
-    io.stderr.write(`${PROGRAM}: ${printable(parsed)}\n${ATHENA_USAGE}\n`);
-    return 2;
-  }
-  const database = parsed.values.get('--database') ?? 'default';
-  const table = parsed.values.get('--table') ?? 'cloudtrail_logs';
+export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<number> {
+  const { database, table } = parsed;
   if (parsed.ddl) {
     io.stdout.write(
       cloudTrailTableDdl({
         database,
         table,
-        bucket: parsed.values.get('--bucket') as string,
-        prefix: parsed.values.get('--prefix') as string,
-        projectionStart: (parsed.values.get('--since') ?? '2020-01-01').replace(/-/g, '/'),
+        bucket: parsed.bucket as string,
+        prefix: parsed.prefix as string,
+        projectionStart: (parsed.since ?? '2020-01-01').replace(/-/g, '/'),
       }),
     );
     return 0;
   }
-  const rulesOption = parsed.values.get('--rules');
+  const rulesOption = parsed.rules;
   const directory = rulesOption === undefined ? PACKAGED_RULES_DIRECTORY : resolve(io.cwd, rulesOption);
   let pack;
   try {
@@ -88,7 +103,7 @@ export async function runAthena(argv: readonly string[], io: CliIo): Promise<num
       io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.sourceFile)}): type ${rule.type} is not a query rule\n`);
       continue;
     }
-    const result = translateRule(rule, { database, table, since: parsed.values.get('--since'), until: parsed.values.get('--until') });
+    const result = translateRule(rule, { database, table, since: parsed.since, until: parsed.until });
     outputs.push(result.sql);
     if (result.ok) translated++;
     else {

@@ -1,178 +1,145 @@
+import type { CliIo } from './cli-io';
+import { flag, repeatableOption, UsageError, valueOption, type CommandDeclaration, type OptionValues } from './command-line';
 import { isValidDate } from './s3/cloudtrail-key-layout';
 
-/** `scan [options] PATH...`: PATH is a file, a directory or an s3://bucket/prefix location. */
-export interface ScanArguments {
+/** The operand that means standard input. */
+export const STDIN_OPERAND = '-';
+
+/**
+ * Options of `scan`. Each key is the property `runScan` reads (src/cli/scan-command.ts); the flag is the key in kebab
+ * case unless `long` says otherwise. A new option is one entry here, read where it is used.
+ */
+export const SCAN_OPTIONS = {
+  rulesDirectory: valueOption('DIR', 'use the Elastic-format TOML rules in DIR instead of the packaged rules', { long: 'rules' }),
+  since: valueOption('YYYY-MM-DD', 's3:// only: read the days from this one (UTC, inclusive)', { parse: parseDate }),
+  until: valueOption('YYYY-MM-DD', 's3:// only: read the days up to this one (UTC, inclusive)', { parse: parseDate }),
+  accounts: valueOption('A,B', 's3:// only: these 12-digit accounts (other account folders are not listed)', { parse: parseAccounts }),
+  regions: valueOption('R1,R2', 's3:// only: these regions (other region folders are not listed)', { parse: parseRegions }),
+  concurrency: valueOption('N', 'S3 objects read at once, 1 to 64 (default 8)', { parse: parseConcurrency }),
+  format: valueOption<'json' | 'table'>('json|table', 'one JSON alert per line (default), or a table for people', { parse: parseFormat }),
+  output: valueOption('FILE', 'write alerts to FILE (created or truncated) instead of stdout', { short: 'o' }),
+  exceptionFiles: repeatableOption(
+    'FILE',
+    'apply the Kibana exception list export FILE to the rules whose exceptions_list names its lists; suppressed ' +
+      'matches go to stderr ("suppressed: ..."), not stdout',
+    { long: 'exceptions' },
+  ),
+  exceptionsForAll: flag('apply every --exceptions list to every rule'),
+  maxObjectSize: valueOption(
+    'SIZE',
+    'read at most SIZE of each object\'s content, inflated (256M by default; 1M to 512M, K/M/G binary): past it one ' +
+      'error names the object, and the records before the limit are still scanned',
+    { parse: parseSize },
+  ),
+  quiet: flag('no progress line on stderr (it is only drawn when stderr is a terminal)', { short: 'q' }),
+  geoipDatabase: valueOption(
+    'FILE',
+    'your GeoLite2/GeoIP2 City or Country .mmdb for source.geo.* (default: the shipped country database; city, region ' +
+      'and location need a City database; docs/enrichment.md)',
+  ),
+  asnDatabase: valueOption('FILE', 'your GeoLite2/GeoIP2 ASN .mmdb for source.as.* (default: the shipped ASN database)'),
+  noEnrich: flag('no GeoIP, ASN or parsed user-agent fields (raw speed; rules reading them then see them missing)'),
+} as const;
+
+/** `scan [options] PATH...`: what the command line asked for, before anything is touched on disk. */
+export type ScanArguments = OptionValues<typeof SCAN_OPTIONS> & {
   readonly command: 'scan';
-  readonly rulesDirectory?: string;
+  /** Files, directories, s3:// locations, and `-` for standard input. */
   readonly paths: readonly string[];
-  /** Key filters for s3:// locations, dates YYYY-MM-DD (UTC, inclusive). */
-  readonly since?: string;
-  readonly until?: string;
-  readonly accounts?: readonly string[];
-  readonly regions?: readonly string[];
-  /** S3 objects read at once (default 8). */
-  readonly concurrency?: number;
-  /** No progress line on stderr. */
-  readonly quiet?: boolean;
-  readonly format?: 'json' | 'table';
-  /** Write alerts to this file instead of stdout. */
-  readonly output?: string;
-  /** Kibana exception list exports (`--exceptions FILE`, repeatable). */
-  readonly exceptionFiles?: readonly string[];
-  /** Apply every given list to every rule, not only to the rules whose `exceptions_list` names it. */
-  readonly exceptionsForAll?: boolean;
-  /** Per-object limit on (inflated) bytes, `--max-object-size` (default 256 MiB). */
-  readonly maxObjectBytes?: number;
-}
-
-/** What the command line asked for, before anything is touched on disk. */
-export type ParsedArguments =
-  | { readonly command: 'help' }
-  | ScanArguments
-  | { readonly command: 'usage-error'; readonly message: string };
-
-const HELP_FLAGS = new Set(['-h', '--help']);
-
-export function parseArguments(argv: readonly string[]): ParsedArguments {
-  const [command, ...rest] = argv;
-  if (command === undefined) return usageError('missing command');
-  if (HELP_FLAGS.has(command) || command === 'help') return { command: 'help' };
-  if (command !== 'scan') return usageError(`unknown command '${command}'`);
-  return parseScanArguments(rest);
-}
-
-const VALUE_OPTIONS = ['--rules', '--since', '--until', '--accounts', '--regions', '--concurrency', '--format', '--output', '--max-object-size'] as const;
-type ValueOption = (typeof VALUE_OPTIONS)[number];
-
-function parseScanArguments(args: readonly string[]): ParsedArguments {
-  const paths: string[] = [];
-  const values = new Map<ValueOption, string>();
-  let quiet = false;
-  const exceptionFiles: string[] = [];
-  let exceptionsForAll = false;
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index] as string;
-    if (arg === '--') {
-      paths.push(...args.slice(index + 1));
-      break;
-    }
-    if (HELP_FLAGS.has(arg)) return { command: 'help' };
-    if (arg === '--quiet' || arg === '-q') {
-      quiet = true;
-      continue;
-    }
-    if (arg === '--exceptions-for-all') {
-      exceptionsForAll = true;
-      continue;
-    }
-    if (arg === '--exceptions' || arg.startsWith('--exceptions=')) {
-      // Repeatable: each one names an export file.
-      const inline = arg.startsWith('--exceptions=') ? arg.slice('--exceptions='.length) : undefined;
-      const value = inline ?? args[index + 1];
-      if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return usageError('--exceptions needs a file');
-      exceptionFiles.push(value);
-      if (inline === undefined) index += 1;
-      continue;
-    }
-    const option = VALUE_OPTIONS.find((name) => arg === name || arg.startsWith(`${name}=`));
-    if (option !== undefined) {
-      if (values.has(option)) return usageError(`${option} given more than once`);
-      const inline = arg.startsWith(`${option}=`) ? arg.slice(option.length + 1) : undefined;
-      const value = inline ?? args[index + 1];
-      if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) {
-        return usageError(`${option} needs ${VALUE_NAMES[option]}`);
-      }
-      values.set(option, value);
-      if (inline === undefined) index += 1;
-      continue;
-    }
-    // A lone '-' would mean stdin elsewhere; it is not supported, so it is reported rather than read as a file name.
-    if (arg.startsWith('-')) return usageError(`unknown option '${arg}'`);
-    paths.push(arg);
-  }
-  if (paths.length === 0) return usageError('scan needs at least one PATH');
-  const options: { -readonly [K in keyof ScanArguments]: ScanArguments[K] } = { command: 'scan', paths };
-  const rulesDirectory = values.get('--rules');
-  if (rulesDirectory !== undefined) options.rulesDirectory = rulesDirectory;
-  for (const name of ['--since', '--until'] as const) {
-    const date = values.get(name);
-    if (date === undefined) continue;
-    if (!isValidDate(date)) return usageError(`${name} needs a date YYYY-MM-DD, not '${date}'`);
-    options[name === '--since' ? 'since' : 'until'] = date;
-  }
-  if (options.since !== undefined && options.until !== undefined && options.since > options.until) {
-    return usageError(`--since ${options.since} is after --until ${options.until}`);
-  }
-  const accounts = values.get('--accounts');
-  if (accounts !== undefined) {
-    const list = splitList(accounts);
-    const bad = list.find((account) => !/^\d{12}$/.test(account));
-    if (bad !== undefined || list.length === 0) return usageError(`--accounts needs 12-digit account ids separated by commas, not '${bad ?? accounts}'`);
-    options.accounts = list;
-  }
-  const regions = values.get('--regions');
-  if (regions !== undefined) {
-    const list = splitList(regions);
-    const bad = list.find((region) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region));
-    if (bad !== undefined || list.length === 0) return usageError(`--regions needs region names separated by commas, not '${bad ?? regions}'`);
-    options.regions = list;
-  }
-  const concurrency = values.get('--concurrency');
-  if (concurrency !== undefined) {
-    if (!/^\d+$/.test(concurrency) || Number(concurrency) < 1 || Number(concurrency) > 64) {
-      return usageError(`--concurrency needs a whole number from 1 to 64, not '${concurrency}'`);
-    }
-    options.concurrency = Number(concurrency);
-  }
-  const format = values.get('--format');
-  if (format !== undefined) {
-    if (format !== 'json' && format !== 'table') return usageError(`--format needs 'json' or 'table', not '${format}'`);
-    options.format = format;
-  }
-  const output = values.get('--output');
-  if (output !== undefined) options.output = output;
-  const maxObjectSize = values.get('--max-object-size');
-  if (maxObjectSize !== undefined) {
-    const bytes = parseSize(maxObjectSize);
-    if (bytes === undefined) return usageError(`--max-object-size needs a size from 1M to 512M such as 256M or 64MiB, not '${maxObjectSize}'`);
-    options.maxObjectBytes = bytes;
-  }
-  if (quiet) options.quiet = true;
-  if (exceptionFiles.length > 0) options.exceptionFiles = exceptionFiles;
-  if (exceptionsForAll) {
-    if (exceptionFiles.length === 0) return usageError('--exceptions-for-all needs at least one --exceptions FILE');
-    options.exceptionsForAll = true;
-  }
-  return options;
-}
-
-const VALUE_NAMES: Record<ValueOption, string> = {
-  '--rules': 'a directory',
-  '--since': 'a date YYYY-MM-DD',
-  '--until': 'a date YYYY-MM-DD',
-  '--accounts': 'account ids, comma-separated',
-  '--regions': 'region names, comma-separated',
-  '--concurrency': 'a number',
-  '--format': "'json' or 'table'",
-  '--output': 'a file',
-  '--max-object-size': 'a size such as 256M',
 };
+
+export const SCAN_COMMAND: CommandDeclaration<typeof SCAN_OPTIONS, ScanArguments, CliIo> = {
+  name: 'scan',
+  summary: 'scan CloudTrail files (on disk, in S3 or on standard input) with the rules; print alerts',
+  usage: ['scan [options] PATH...'],
+  description: `Scans CloudTrail data with the detection rules and prints one JSON alert per line on stdout: the same
+alert document the Lambda publishes as the SNS "default" message (or a table with --format table).
+
+Each (rule, CloudTrail eventID) pair alerts once per run, however many files repeat the event. Rules with
+[rule.alert_suppression] suppress repeats within their window over event time, in input order; each suppressed
+match is one "suppressed: ..." line on stderr (docs/exceptions.md). Problems with inputs go to stderr as
+"path:position: message"; an input that holds no CloudTrail record is named ("path: no CloudTrail records"). A
+summary line on stderr ends the run, and while it runs a progress line is drawn on stderr when it is a terminal.`,
+  operands: {
+    name: 'PATH',
+    min: 1,
+    help:
+      'a file, or a directory read recursively in name order (hidden entries skipped); s3://bucket/prefix for the ' +
+      'CloudTrail objects under it (standard AWS settings: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_S3); - for ' +
+      'standard input. Files may hold a CloudTrail log {"Records": [...]} (gzipped or not), a single record, an ' +
+      'EventBridge "AWS API Call via CloudTrail" event, a JSON array of those, or JSON Lines of any of them. Digest ' +
+      'files and Insight folders are recognised and skipped.',
+  },
+  options: SCAN_OPTIONS,
+  examples: [
+    { command: 'scan samples/trail', explanation: 'scan the sample trail shipped with the project (what `npm start` runs)' },
+    { command: 'scan --format table ~/Downloads/AWSLogs', explanation: 'a table for people: time, severity, account, region, rule, who, what' },
+    { command: 'scan --since 2026-11-01 --regions us-east-1 s3://trail-bucket/', explanation: 'only the folders of those days and that region in the trail bucket' },
+    { command: 'scan - < events.jsonl', explanation: 'records or EventBridge events from standard input' },
+    { command: 'scan --exceptions backups.ndjson -o alerts.jsonl trail/', explanation: 'apply a Kibana exception list export; alerts go to a file' },
+  ],
+  notes: `Exit status: 0 every input was read; 1 some input could not be read; 2 usage error or unusable rules;
+130 interrupted (Ctrl-C: reads in flight are aborted and the summary is printed).
+
+Colour (severity in the table) only on a terminal; NO_COLOR=1 or TERM=dumb turns it off.`,
+  build(options, paths) {
+    if (options.since !== undefined && options.until !== undefined && options.since > options.until) {
+      throw new UsageError(`--since ${options.since} is after --until ${options.until}`);
+    }
+    if (options.exceptionsForAll && options.exceptionFiles === undefined) {
+      throw new UsageError('--exceptions-for-all needs at least one --exceptions FILE');
+    }
+    if (paths.filter((path) => path === STDIN_OPERAND).length > 1) throw new UsageError(`${STDIN_OPERAND} (standard input) given more than once`);
+    if (options.noEnrich && (options.geoipDatabase !== undefined || options.asnDatabase !== undefined)) {
+      throw new UsageError('--no-enrich turns enrichment off: it cannot be combined with --geoip-database or --asn-database');
+    }
+    return { command: 'scan', ...options, paths };
+  },
+  run(args, io) {
+    return (require('./scan-command') as typeof import('./scan-command')).runScan(args, io);
+  },
+};
+
+function parseDate(text: string, flag: string): string {
+  if (!isValidDate(text)) throw new UsageError(`${flag} needs a date YYYY-MM-DD, not '${text}'`);
+  return text;
+}
+
+function parseAccounts(text: string, flag: string): readonly string[] {
+  const list = splitList(text);
+  const bad = list.find((account) => !/^\d{12}$/.test(account));
+  if (bad !== undefined || list.length === 0) throw new UsageError(`${flag} needs 12-digit account ids separated by commas, not '${bad ?? text}'`);
+  return list;
+}
+
+function parseRegions(text: string, flag: string): readonly string[] {
+  const list = splitList(text);
+  const bad = list.find((region) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region));
+  if (bad !== undefined || list.length === 0) throw new UsageError(`${flag} needs region names separated by commas, not '${bad ?? text}'`);
+  return list;
+}
+
+function parseConcurrency(text: string, flag: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 64) throw new UsageError(`${flag} needs a whole number from 1 to 64, not '${text}'`);
+  return Number(text);
+}
+
+function parseFormat(text: string, flag: string): 'json' | 'table' {
+  if (text !== 'json' && text !== 'table') throw new UsageError(`${flag} needs 'json' or 'table', not '${text}'`);
+  return text;
+}
 
 /**
  * `256M`, `64MiB`, `1G`, `524288K`, or bytes: at least 1 MiB, at most 512 MiB (V8 cannot hold more of one object as
- * text). K, M, G are binary (KiB, MiB, GiB).
+ * text). K, M, G are binary (KiB, MiB, GiB). The value is in bytes.
  */
-function parseSize(text: string): number | undefined {
+function parseSize(text: string, flag: string): number {
   const match = /^(\d+)\s*(?:([KMG])(?:i?B)?|B)?$/i.exec(text.trim());
-  if (!match) return undefined;
-  const bytes = Number(match[1]) * 1024 ** ({ K: 1, M: 2, G: 3 }[(match[2] ?? '').toUpperCase() as 'K' | 'M' | 'G'] ?? 0);
-  return bytes >= 1024 ** 2 && bytes <= 512 * 1024 ** 2 ? bytes : undefined;
+  const bytes = match ? Number(match[1]) * 1024 ** ({ K: 1, M: 2, G: 3 }[(match[2] ?? '').toUpperCase() as 'K' | 'M' | 'G'] ?? 0) : Number.NaN;
+  if (!(bytes >= 1024 ** 2 && bytes <= 512 * 1024 ** 2)) throw new UsageError(`${flag} needs a size from 1M to 512M such as 256M or 64MiB, not '${text}'`);
+  return bytes;
 }
 
 function splitList(text: string): string[] {
   return [...new Set(text.split(',').map((item) => item.trim()).filter((item) => item !== ''))];
-}
-
-function usageError(message: string): ParsedArguments {
-  return { command: 'usage-error', message };
 }

@@ -4,4 +4,6 @@ export interface CliIo {
   readonly stderr: NodeJS.WritableStream;
   /** Directory that relative PATH and --rules arguments are resolved against. */
   readonly cwd: string;
+  /** What `scan -` reads; process.stdin unless a test gives another stream. */
+  readonly stdin?: NodeJS.ReadableStream;
 }

@@ -43,3 +43,52 @@ export async function* localEntries(paths: readonly string[], cwd: string, maxBy
     }
   }
 }
+
+/** How standard input is named in messages. */
+export const STDIN_DISPLAY_NAME = '<stdin>';
+
+/**
+ * Standard input (`scan -`) as one input entry, like a file: its bytes as sent (gzipped, JSON or JSON Lines), inflated
+ * and salvaged later like any object. Read to its end, to Ctrl-C, or to just past the raw size limit: a pipe has no
+ * size to check first, so what came within the limit is kept (inflating it then stops at the per-object limit, which
+ * is reported, and the records before it are scanned) and the rest is not read.
+ */
+export async function* stdinEntries(stream: NodeJS.ReadableStream, signal: AbortSignal, maxBytes: number): AsyncGenerator<InputEntry> {
+  const displayPath = STDIN_DISPLAY_NAME;
+  try {
+    const content = await readToEnd(stream, signal, rawSizeLimit(maxBytes) + 1);
+    yield content === undefined ? { kind: 'aborted', displayPath } : { kind: 'content', displayPath, content };
+  } catch (error) {
+    yield { kind: 'error', displayPath, message: describeFsError(error) };
+  }
+}
+
+/** The bytes of `stream` up to its end or `maxBytes`, whichever comes first; undefined when `signal` aborts first. */
+function readToEnd(stream: NodeJS.ReadableStream, signal: AbortSignal, maxBytes: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const onData = (data: Buffer | string): void => {
+      const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      chunks.push(chunk.subarray(0, maxBytes - length));
+      length += Math.min(chunk.length, maxBytes - length);
+      if (length >= maxBytes) onEnd();
+    };
+    const finish = (outcome: () => void): void => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      signal.removeEventListener('abort', onAbort);
+      stream.pause();
+      outcome();
+    };
+    const onEnd = (): void => finish(() => resolve(Buffer.concat(chunks, length)));
+    const onError = (error: Error): void => finish(() => reject(error));
+    const onAbort = (): void => finish(() => resolve(undefined));
+    if (signal.aborted) return resolve(undefined);
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,4 +1,5 @@
 import { formatBytes } from './summary';
+import { terminalColumns } from './terminal';
 
 /** What the progress line shows. */
 export interface ProgressState {
@@ -45,12 +46,17 @@ export function formatDuration(totalSeconds: number): string {
 export const REDRAW_INTERVAL_MS = 250;
 
 /**
- * The progress line on stderr, redrawn in place (`\r` + erase line). Disabled (does nothing) when stderr is not a
- * terminal or with --quiet. Anything else written to stderr must call `clear()` first.
+ * The progress line on stderr, redrawn in place (`\r` + erase line) and cut to the terminal's width (a line that
+ * wrapped could not be erased). Disabled (does nothing) when stderr is not a terminal or with --quiet. Any other line
+ * written to the same terminal, on stderr or stdout, goes through `around`, which erases the line first and draws it
+ * again after.
  */
 export class ProgressLine {
   private lastDraw = -Infinity;
-  private shown = false;
+  /** The text on screen now, if any. */
+  private shown: string | undefined;
+  /** Where the last update took its numbers from: a redraw after other lines shows them fresh. */
+  private state: (() => ProgressState) | undefined;
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
@@ -61,21 +67,41 @@ export class ProgressLine {
   /** Redraws unless the last redraw was under REDRAW_INTERVAL_MS ago (or `force`). */
   update(state: () => ProgressState, force = false): void {
     if (!this.enabled) return;
+    this.state = state;
     const now = this.now();
     if (!force && now - this.lastDraw < REDRAW_INTERVAL_MS) return;
     this.lastDraw = now;
-    this.stream.write(`\r\x1b[K${renderProgress(state())}`);
-    this.shown = true;
+    this.draw(renderProgress(state()));
   }
 
+  /** Erases the line; the next `update` draws it again at once. */
   clear(): void {
-    if (!this.enabled || !this.shown) return;
-    this.stream.write('\r\x1b[K');
-    this.shown = false;
+    this.erase();
     this.lastDraw = -Infinity;
   }
-}
 
-export function isTerminal(stream: NodeJS.WritableStream): boolean {
-  return (stream as { isTTY?: boolean }).isTTY === true;
+  /** Erases the line while `write` puts other lines on the terminal, then draws it again below them, up to date. */
+  async around(write: () => Promise<void>): Promise<void> {
+    const wasShown = this.shown !== undefined;
+    this.erase();
+    await write();
+    if (wasShown && this.state !== undefined) {
+      this.lastDraw = this.now();
+      this.draw(renderProgress(this.state()));
+    }
+  }
+
+  private draw(text: string): void {
+    const columns = terminalColumns(this.stream);
+    // One column short of the width: writing the last column makes some terminals wrap at once.
+    const fitted = columns !== undefined && text.length > columns - 1 ? text.slice(0, Math.max(0, columns - 2)) + '…' : text;
+    this.stream.write(`\r\x1b[K${fitted}`);
+    this.shown = fitted;
+  }
+
+  private erase(): void {
+    if (!this.enabled || this.shown === undefined) return;
+    this.stream.write('\r\x1b[K');
+    this.shown = undefined;
+  }
 }

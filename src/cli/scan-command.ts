@@ -9,21 +9,27 @@ import type { PreparedContent } from '../engine/input/prepare-content';
 import { readPreparedRecords } from '../engine/input/read-prefiltered';
 import { compileRules, loadRulePack, RuleFileError, type CompiledRule } from '../engine/rules';
 import type { EcsDocument } from '../engine/ecs/ecs-document';
+import type { Enrichment } from '../engine/enrichment';
+import { checkEnrichmentFiles } from '../enrichment/file-enrichment';
+import { loadDefaultEnrichment } from '../enrichment/load-enrichment';
 import { AlertDeduplicator } from './alert-dedupe';
 import { MatchFilter } from './match-filter';
-import { formatTableRow, tableHeader } from './alert-table';
-import type { ScanArguments } from './args';
+import { formatTableRows, tableHeader, tableWidth, type TableStyle } from './alert-table';
+import { SCAN_COMMAND, STDIN_OPERAND, type ScanArguments } from './args';
 import type { CliIo } from './cli-io';
-import { localEntries, type InputEntry } from './input-entry';
+import { localEntries, stdinEntries, type InputEntry } from './input-entry';
 import { LineWriter } from './line-writer';
-import { isTerminal, ProgressLine, type ProgressState } from './progress';
+import { ProgressLine, type ProgressState } from './progress';
+import { CLOUDTRAIL_RECORD_FIELDS, isCloudTrailRecord } from './record-shape';
 import { createS3Client, clientRegion } from './s3/s3-client';
 import { s3Entries } from './s3/s3-source';
 import { isS3Url, parseS3Url, type S3Location } from './s3/s3-url';
 import { emptyS3Tally, emptyTally, formatSummary, type ScanTally } from './summary';
 import { printable, printableError } from './terminal-text';
 import { describeUnsupportedRule } from './unsupported-rules';
-import { PROGRAM_NAME, USAGE } from './usage';
+import { usageLines } from './command-help';
+import { PROGRAM_NAME } from './usage';
+import { colourAllowed, isTerminal, terminalColumns } from './terminal';
 import { describeFsError } from './walk-paths';
 
 /** The rules shipped with the package: found from this file, so the scan works from any working directory. */
@@ -47,7 +53,9 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   const rulesDirectory = options.rulesDirectory === undefined ? PACKAGED_RULES_DIRECTORY : resolve(io.cwd, options.rulesDirectory);
   let rules: CompiledRule[];
   let matchFilter: MatchFilter;
+  let enrichment: Enrichment | undefined;
   try {
+    enrichment = scanEnrichment(options, io.cwd);
     const pack = loadRulePack(rulesDirectory);
     // Rules of types the engine cannot run yet are named, then the scan goes on with the others.
     for (const rule of pack.unsupported) await errors.writeLine(describeUnsupportedRule(rule));
@@ -61,14 +69,14 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     matchFilter = loaded.filter;
   } catch (error) {
     await errors.writeLine(`${PROGRAM_NAME}: ${printableError(error)}`);
-    await errors.writeLine(USAGE);
+    await errors.writeLine(usageLines(PROGRAM_NAME, SCAN_COMMAND));
     return 2;
   }
   for (const path of options.paths) {
     const location = isS3Url(path) ? parseS3Url(path) : undefined;
     if (location !== undefined && 'error' in location) {
       await errors.writeLine(`${PROGRAM_NAME}: ${printable(location.error)}`);
-      await errors.writeLine(USAGE);
+      await errors.writeLine(usageLines(PROGRAM_NAME, SCAN_COMMAND));
       return 2;
     }
   }
@@ -91,11 +99,17 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   };
   process.on('SIGINT', onSigint);
   const progress = new ProgressLine(io.stderr, !options.quiet && isTerminal(io.stderr));
+  const alertStream = outputFile ?? io.stdout;
   const scan = new Scan(
-    createDetector(rules),
-    new LineWriter(outputFile ?? io.stdout),
-    outputFile === undefined ? '<stdout>' : options.output ?? '',
-    options.format ?? 'json',
+    createDetector(rules, { enrichment }),
+    {
+      writer: new LineWriter(alertStream),
+      name: outputFile === undefined ? '<stdout>' : options.output ?? '',
+      format: options.format ?? 'json',
+      table: { width: tableWidth(terminalColumns(alertStream)), colour: colourAllowed(alertStream) },
+      // Alerts and the progress line share the screen when stdout is a terminal too: the line steps aside for them.
+      sharesTerminal: progress.enabled && isTerminal(alertStream),
+    },
     errors,
     progress,
     emptyTally(rules.length),
@@ -103,7 +117,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     matchFilter,
   );
   try {
-    await scan.run(options, io.cwd);
+    await scan.run(options, io);
   } finally {
     process.off('SIGINT', onSigint);
     progress.clear();
@@ -115,6 +129,20 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   await errors.writeLine(formatSummary(scan.tally));
   if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
   return scan.tally.errors > 0 ? 1 : 0;
+}
+
+/**
+ * GeoIP/ASN/user-agent enrichment, on unless --no-enrich: the user's --geoip-database / --asn-database (checked
+ * here, before any input is read) or the shipped databases, read when the first event needs them.
+ */
+function scanEnrichment(options: ScanOptions, cwd: string): Enrichment | undefined {
+  if (options.noEnrich) return undefined;
+  const own = {
+    geoDatabase: options.geoipDatabase === undefined ? undefined : resolve(cwd, options.geoipDatabase),
+    asnDatabase: options.asnDatabase === undefined ? undefined : resolve(cwd, options.asnDatabase),
+  };
+  checkEnrichmentFiles(own, { geo: '--geoip-database', asn: '--asn-database' });
+  return loadDefaultEnrichment(own);
 }
 
 /** Creates or truncates the --output file; resolves once it is open, so a bad path fails before the scan. */
@@ -138,6 +166,26 @@ async function closeOutput(stream: WriteStream, scan: Scan, name: string): Promi
   if (failure !== undefined && scan.tally.errors === 0) await scan.reportOutputFailure(name, failure);
 }
 
+/** Where alerts go and how they look. */
+interface AlertOutput {
+  readonly writer: LineWriter;
+  /** For messages: `<stdout>` or the --output file. */
+  readonly name: string;
+  readonly format: 'json' | 'table';
+  readonly table: TableStyle;
+  readonly sharesTerminal: boolean;
+}
+
+/** What one input held, for the "no CloudTrail records" check. */
+interface InputFindings {
+  records: number;
+  /** JSON objects that are not CloudTrail records, and where the first one is. */
+  others: number;
+  firstOther?: string;
+  /** Errors and digests: the input was understood, or its problem was already reported. */
+  accountedFor: number;
+}
+
 /** One run's state: the detector, the output, what has alerted already, and the counts. */
 class Scan {
   private readonly receivedAt = new Date(); // one instant per run, like one Lambda invocation per event
@@ -147,29 +195,33 @@ class Scan {
   /** Objects to fetch from S3, once every s3:// location is listed; drives the ETA. */
   private objectsTotal: number | undefined;
   private objectsRead = 0;
+  /** Bytes of local files and standard input (S3 bytes are counted in the S3 tally). */
+  private localBytes = 0;
   private headerWritten = false;
+  private readonly alerts: LineWriter;
 
   constructor(
     private readonly detector: Detector,
-    private readonly alerts: LineWriter,
-    private readonly outputName: string,
-    private readonly format: 'json' | 'table',
+    private readonly output: AlertOutput,
     private readonly errors: LineWriter,
     private readonly progress: ProgressLine,
     readonly tally: ScanTally,
     private readonly signal: AbortSignal,
     private readonly matchFilter: MatchFilter,
-  ) {}
+  ) {
+    this.alerts = output.writer;
+  }
 
-  async run(options: ScanOptions, cwd: string): Promise<void> {
+  async run(options: ScanOptions, io: CliIo): Promise<void> {
     const today = new Date().toISOString().slice(0, 10);
     const s3Locations = options.paths.filter(isS3Url).length;
     let listedLocations = 0;
     let listedObjects = 0;
-    const maxBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
+    const maxBytes = options.maxObjectSize ?? DEFAULT_MAX_OBJECT_BYTES;
     for (const group of groupArguments(options.paths)) {
       let entries: AsyncIterable<InputEntry>;
-      if (group.kind === 'local') entries = localEntries(group.paths, cwd, maxBytes);
+      if (group.kind === 'local') entries = localEntries(group.paths, io.cwd, maxBytes);
+      else if (group.kind === 'stdin') entries = stdinEntries(io.stdin ?? process.stdin, this.signal, maxBytes);
       else {
         const client = (this.s3Client ??= createS3Client());
         this.tally.s3 ??= emptyS3Tally();
@@ -193,14 +245,14 @@ class Scan {
       // Each object is inflated (once, within the limit) and pre-filtered ahead of this loop, large ones on worker
       // threads; entries come out in order.
       for await (const { entry, prepared } of prepareEntries(entries, this.detector.rules, { maxBytes })) {
-        await this.handle(entry, prepared);
+        await this.handle(entry, prepared, group.kind !== 's3');
         if (this.alerts.closed || this.signal.aborted) break;
       }
       if (this.alerts.closed || this.signal.aborted) break;
     }
     const outputFailure = this.alerts.unexpectedFailure;
     if (outputFailure !== undefined) {
-      await this.reportOutputFailure(this.outputName, outputFailure);
+      await this.reportOutputFailure(this.output.name, outputFailure);
     } else if (this.alerts.closed) {
       this.tally.stoppedEarly = true;
     }
@@ -214,7 +266,7 @@ class Scan {
     await this.reportError({ kind: 'error', source: name, position: '', message: `cannot write alerts: ${describeFsError(failure)}` });
   }
 
-  private async handle(entry: InputEntry, prepared: PreparedContent | undefined): Promise<void> {
+  private async handle(entry: InputEntry, prepared: PreparedContent | undefined, counted: boolean): Promise<void> {
     switch (entry.kind) {
       case 'aborted':
         return;
@@ -230,22 +282,65 @@ class Scan {
         if (entry.reason === 'digest') this.tally.skippedDigests += 1;
         else this.tally.skippedFiles += 1;
         return;
-      case 'content':
+      case 'content': {
         this.tally.files += 1;
+        if (counted) this.localBytes += entry.content.byteLength;
         if (prepared === undefined) return; // (every content entry is prepared)
+        const findings: InputFindings = { records: 0, others: 0, accountedFor: 0 };
         for (const note of prepared.notes) {
-          if (note.severity === 'error') await this.reportError({ kind: 'error', source: entry.displayPath, position: '', message: note.message });
-          else await this.writeError(`${entry.displayPath}: warning: ${note.message}`);
+          if (note.severity === 'error') {
+            findings.accountedFor += 1;
+            await this.reportError({ kind: 'error', source: entry.displayPath, position: '', message: note.message });
+          } else await this.writeError(`${entry.displayPath}: warning: ${note.message}`);
         }
         for (const item of readPreparedRecords(prepared, entry.displayPath)) {
-          if (item.kind === 'record') await this.scanRecord(item);
-          else if (item.kind === 'error') await this.reportError(item);
-          else if (item.kind === 'unmatched') this.tally.records += item.count; // skipped unparsed: no rule can match them
-          else this.tally.skippedDigests += 1;
+          if (item.kind === 'record') {
+            if (isCloudTrailRecord(item.record)) {
+              findings.records += 1;
+              await this.scanRecord(item);
+            } else {
+              findings.others += 1;
+              findings.firstOther ??= item.position;
+            }
+          } else if (item.kind === 'error') {
+            findings.accountedFor += 1;
+            await this.reportError(item);
+          } else if (item.kind === 'unmatched') {
+            findings.records += item.count;
+            this.tally.records += item.count; // skipped unparsed: no rule can match them
+          } else {
+            findings.accountedFor += 1;
+            this.tally.skippedDigests += 1;
+          }
           if (this.alerts.closed) return;
         }
+        await this.reportMissingRecords(entry, findings);
         this.objectsRead += 1;
         this.showProgress();
+      }
+    }
+  }
+
+  /**
+   * An input whose JSON held no CloudTrail record at all (`{"foo":1}`, an empty file, an empty gzip) is named, so a
+   * wrong folder or a truncated download does not pass as "0 alerts". Objects that are not CloudTrail records beside
+   * real ones are named once per input, at the first of them.
+   */
+  private async reportMissingRecords(entry: { displayPath: string; content: Uint8Array }, findings: InputFindings): Promise<void> {
+    if (findings.others > 0) this.tally.notCloudTrail = (this.tally.notCloudTrail ?? 0) + findings.others;
+    if (findings.records === 0 && findings.accountedFor === 0) {
+      this.tally.withoutRecords = (this.tally.withoutRecords ?? 0) + 1;
+      const why =
+        entry.content.byteLength === 0
+          ? ' (the file is empty)'
+          : findings.others > 0
+            ? ` (${findings.others === 1 ? 'a JSON object' : `${findings.others} JSON objects`} without ${CLOUDTRAIL_RECORD_FIELDS})`
+            : '';
+      await this.writeError(`${entry.displayPath}: no CloudTrail records${why}`);
+    } else if (findings.others > 0) {
+      const more = findings.others > 1 ? ` (and ${findings.others - 1} more in this input)` : '';
+      const where = findings.firstOther === undefined || findings.firstOther === '' ? entry.displayPath : `${entry.displayPath}:${findings.firstOther}`;
+      await this.writeError(`${where}: not a CloudTrail record (no ${CLOUDTRAIL_RECORD_FIELDS}), skipped${more}`);
     }
   }
 
@@ -253,7 +348,7 @@ class Scan {
     this.progress.update((): ProgressState => ({
       objects: this.objectsRead,
       ...(this.objectsTotal === undefined ? {} : { objectsTotal: this.objectsTotal }),
-      bytes: this.tally.s3?.bytes ?? 0,
+      bytes: this.localBytes + (this.tally.s3?.bytes ?? 0),
       records: this.tally.records,
       alerts: this.tally.alerts,
       elapsedMs: Date.now() - this.startedAt,
@@ -304,15 +399,21 @@ class Scan {
   }
 
   private async writeAlert(alert: EcsDocument): Promise<void> {
-    if (this.format === 'json') {
-      await this.alerts.writeLine(JSON.stringify(alert));
-      return;
+    const lines: string[] = [];
+    if (this.output.format === 'json') {
+      lines.push(JSON.stringify(alert));
+    } else {
+      if (!this.headerWritten) {
+        this.headerWritten = true;
+        lines.push(...tableHeader(this.output.table));
+      }
+      lines.push(...formatTableRows(alert, this.output.table));
     }
-    if (!this.headerWritten) {
-      this.headerWritten = true;
-      await this.alerts.writeLine(tableHeader());
-    }
-    await this.alerts.writeLine(formatTableRow(alert));
+    const write = async (): Promise<void> => {
+      for (const line of lines) await this.alerts.writeLine(line);
+    };
+    if (this.output.sharesTerminal) await this.progress.around(write);
+    else await write();
   }
 
   private async reportError(error: InputError): Promise<void> {
@@ -323,15 +424,23 @@ class Scan {
 
   /** Every per-input line goes through here: names in it (paths, S3 keys, list ids) are escaped for the terminal. */
   private async writeError(line: string): Promise<void> {
-    this.progress.clear();
-    await this.errors.writeLine(printable(line));
+    await this.progress.around(() => this.errors.writeLine(printable(line)));
   }
 }
 
-/** Consecutive local PATHs walk together (one file read once even if named twice); each s3:// URL stands alone. */
-function groupArguments(paths: readonly string[]): ({ kind: 'local'; paths: string[] } | { kind: 's3'; location: S3Location })[] {
-  const groups: ({ kind: 'local'; paths: string[] } | { kind: 's3'; location: S3Location })[] = [];
+type ArgumentGroup = { kind: 'local'; paths: string[] } | { kind: 's3'; location: S3Location } | { kind: 'stdin' };
+
+/**
+ * Consecutive local PATHs walk together (one file read once even if named twice); each s3:// URL stands alone, and
+ * so does `-` (standard input), read where it stands in the list.
+ */
+function groupArguments(paths: readonly string[]): ArgumentGroup[] {
+  const groups: ArgumentGroup[] = [];
   for (const path of paths) {
+    if (path === STDIN_OPERAND) {
+      groups.push({ kind: 'stdin' });
+      continue;
+    }
     if (isS3Url(path)) {
       groups.push({ kind: 's3', location: parseS3Url(path) as S3Location });
       continue;

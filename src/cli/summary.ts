@@ -18,6 +18,10 @@ export interface ScanTally {
   s3?: S3Tally;
   /** Ctrl-C stopped the scan. */
   interrupted?: boolean;
+  /** Inputs that held no CloudTrail record (`{"foo":1}`, an empty file or gzip); absent means 0. */
+  withoutRecords?: number;
+  /** JSON objects that are not CloudTrail records, skipped; absent means 0. */
+  notCloudTrail?: number;
 }
 
 export interface S3Tally {
@@ -44,6 +48,8 @@ export function formatSummary(tally: ScanTally): string {
   const parts = [
     count(tally.records, 'record'),
     ...(tally.skippedDigests > 0 ? [`${count(tally.skippedDigests, 'digest')} skipped`] : []),
+    ...(tally.withoutRecords ? [`${count(tally.withoutRecords, 'input')} without CloudTrail records`] : []),
+    ...(tally.notCloudTrail ? [`${count(tally.notCloudTrail, 'non-CloudTrail object')} skipped`] : []),
     count(tally.alerts, 'alert') + (tally.duplicateAlerts > 0 ? ` (${count(tally.duplicateAlerts, 'repeat')} suppressed)` : ''),
     ...(tally.suppressedByException ? [`${count(tally.suppressedByException, 'match', 'matches')} suppressed by exceptions`] : []),
     ...(tally.suppressedByWindow ? [`${count(tally.suppressedByWindow, 'match', 'matches')} suppressed by alert suppression`] : []),

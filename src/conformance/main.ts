@@ -1,10 +1,14 @@
 /**
  * `npm run conformance -- DIR`: runs the shared conformance data (KQL cases, Elastic's AWS rule pack, Elastic's
- * CloudTrail pipeline fixtures) against our engine, prints one table per suite and ends with `N passed, M failed`.
+ * CloudTrail pipeline fixtures, Elasticsearch's EQL spec tests) against our engine, prints one table per suite and
+ * ends with `N passed, M failed`.
  * Exit code: 0 when everything passes, 1 when something fails, 2 for usage errors or an unreadable DIR.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { commandHelp, usageLines } from '../cli/command-help';
+import { parseCommandLine, type CommandDeclaration } from '../cli/command-line';
+import { runEqlSuite } from './eql-suite';
 import { runKqlSuite } from './kql-suite';
 import { runPipelineSuite } from './pipeline-suite';
 import { describeError, renderReport, totals, type SuiteResult } from './report';
@@ -15,25 +19,47 @@ export interface Output {
   stderr(line: string): void;
 }
 
-const USAGE = 'usage: npm run conformance -- DIR   (DIR: a conformance folder such as ../shared/conformance)';
+/** How the command is started: an npm script of a clone, not a command of the installed program. */
+const PROGRAM = 'npm run conformance --';
+
+const CONFORMANCE_COMMAND: CommandDeclaration<Record<string, never>, string, Output> = {
+  name: 'conformance',
+  summary: "check the engine against Elastic's conformance data",
+  usage: ['DIR'],
+  description: `Runs the shared conformance data in DIR (KQL cases, Elastic's AWS rule pack, Elastic's CloudTrail
+pipeline fixtures) against the engine, prints one Markdown table per suite and ends with "N passed, M failed".`,
+  operands: { name: 'DIR', min: 1, max: 1, help: 'a conformance folder (the tests read CONFORMANCE_DIR, else shared/conformance beside the project)' },
+  options: {},
+  examples: [{ command: '"$CONFORMANCE_DIR"', explanation: 'the folder the tests read, when CONFORMANCE_DIR names it' }],
+  notes: 'Exit status: 0 everything passes; 1 something fails; 2 usage error or unreadable DIR.',
+  build: (_options, [directory]) => directory as string,
+  run: runSuites,
+};
 
 const SUITES: readonly { title: string; run(directory: string): SuiteResult }[] = [
   { title: 'KQL cases', run: runKqlSuite },
   { title: 'Rule pack', run: runRulePackSuite },
   { title: 'ECS pipeline pairs', run: runPipelineSuite },
+  { title: 'EQL spec tests', run: runEqlSuite },
 ];
 
 /** Runs the command; returns the exit code. */
 export function runConformance(args: readonly string[], output: Output): number {
-  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
-    output.stdout(USAGE);
+  const line = parseCommandLine(CONFORMANCE_COMMAND, args);
+  if (line.kind === 'help') {
+    output.stdout(commandHelp(PROGRAM, CONFORMANCE_COMMAND).trimEnd());
     return 0;
   }
-  if (args.length !== 1) {
-    output.stderr(`conformance: expected exactly one argument, the conformance folder\n${USAGE}`);
+  if (line.kind === 'usage-error') {
+    output.stderr(`conformance: ${line.message}\n${usageLines(PROGRAM, CONFORMANCE_COMMAND)}`);
     return 2;
   }
-  const directory = path.resolve(args[0]);
+  return runSuites(line.args, output);
+}
+
+function runSuites(directoryArgument: string, output: Output): number {
+  const USAGE = usageLines(PROGRAM, CONFORMANCE_COMMAND);
+  const directory = path.resolve(directoryArgument);
   try {
     if (!fs.statSync(directory).isDirectory()) {
       output.stderr(`conformance: ${directory} is not a directory\n${USAGE}`);
@@ -56,7 +82,7 @@ export function runConformance(args: readonly string[], output: Output): number 
     }
   });
   if (results.every((result) => result.skipped !== undefined)) {
-    output.stderr(`conformance: ${directory} holds none of the conformance suites (kql-cases.json, elastic-aws-kuery-rules/, elastic-cloudtrail-pipeline/)`);
+    output.stderr(`conformance: ${directory} holds none of the conformance suites (kql-cases.json, elastic-aws-kuery-rules/, elastic-cloudtrail-pipeline/, eql/)`);
     return 2;
   }
   output.stdout(`# Conformance: ${directory}\n`);

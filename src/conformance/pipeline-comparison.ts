@@ -6,6 +6,10 @@
 import * as fs from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { normalizeCloudTrail } from '../engine/ecs';
+import type { Enrichment } from '../engine/enrichment';
+import { loadEnrichment } from '../enrichment/load-enrichment';
+import { shippedUserAgentRegexes } from '../enrichment/shipped-databases';
+import { maxMindTestIpEnrichment } from './maxmind-test-databases';
 
 /** The time Elastic's test harness injects as ingest time. */
 export const HARNESS_TIME = new Date('2021-11-11T01:02:03.123Z');
@@ -31,18 +35,25 @@ export function documentLeaves(document: unknown, prefix = '', leaves = new Map<
   return leaves;
 }
 
-/**
- * Fields left out of the comparison, each for a reason documented in docs/ecs-conformance.md.
- * `source.geo`/`source.as`: GeoIP/ASN lookups; `user_agent.*` but `original`: uap-core parsing;
- * `tags`: harness input, not pipeline output.
- */
+/** Fields left out of the comparison (docs/ecs-conformance.md): `tags` is harness input, not pipeline output. */
 export function isExcluded(field: string): boolean {
-  return (
-    field.startsWith('source.geo.') ||
-    field.startsWith('source.as.') ||
-    (field.startsWith('user_agent.') && field !== 'user_agent.original') ||
-    field === 'tags'
-  );
+  return field === 'tags';
+}
+
+/** Fields that come from enrichment (GeoIP, ASN, parsed user agent) rather than from the record itself. */
+export function isEnrichmentField(field: string): boolean {
+  return field.startsWith('source.geo.') || field.startsWith('source.as.') || (field.startsWith('user_agent.') && field !== 'user_agent.original');
+}
+
+let harnessEnrichment: Enrichment | undefined;
+
+/**
+ * What Elastic's harness enriches with: MaxMind's test databases (their entries, built into MMDB files) and the
+ * uap-core regexes Elasticsearch's user_agent processor uses.
+ */
+export function harnessEnrichmentOf(): Enrichment {
+  harnessEnrichment ??= { ip: maxMindTestIpEnrichment(), userAgent: loadEnrichment({ userAgentRegexes: shippedUserAgentRegexes() }).userAgent };
+  return harnessEnrichment;
 }
 
 /** Fields we add that Elastic's pipeline leaves to Fleet or the data stream; compared only if the expected document has them. */
@@ -64,6 +75,8 @@ export interface FieldDifference {
 export interface DocumentComparison {
   /** Fields compared (the union of both documents' leaves, less the excluded ones). */
   compared: number;
+  /** Of those, fields from enrichment (GeoIP, ASN, parsed user agent). */
+  enrichmentCompared: number;
   excluded: number;
   differences: FieldDifference[];
 }
@@ -74,6 +87,7 @@ export function compareDocuments(actual: unknown, expected: unknown): DocumentCo
   const fields = new Set([...actualLeaves.keys(), ...expectedLeaves.keys()]);
   const differences: FieldDifference[] = [];
   let compared = 0;
+  let enrichmentCompared = 0;
   let excluded = 0;
   for (const field of fields) {
     if (isExcluded(field) || (ADDED_BY_US.has(field) && !expectedLeaves.has(field))) {
@@ -81,6 +95,7 @@ export function compareDocuments(actual: unknown, expected: unknown): DocumentCo
       continue;
     }
     compared++;
+    if (isEnrichmentField(field)) enrichmentCompared++;
     const actualValue = actualLeaves.get(field);
     const expectedValue = expectedLeaves.get(field);
     const equal = HARNESS_TIMESTAMP_FIELDS.has(field)
@@ -88,7 +103,34 @@ export function compareDocuments(actual: unknown, expected: unknown): DocumentCo
       : isDeepStrictEqual(actualValue, expectedValue);
     if (!equal) differences.push({ field, actual: actualValue, expected: expectedValue });
   }
-  return { compared, excluded, differences };
+  return { compared, enrichmentCompared, excluded, differences };
+}
+
+/** Agreement of one enrichment field with the expected documents: documents where it agrees, of those where either side has it. */
+export interface FieldAgreement {
+  field: string;
+  agree: number;
+  total: number;
+}
+
+/**
+ * How far a production database agrees with MaxMind's test databases on the fixtures' geo/AS fields. The test
+ * entries are not real-world data (81.2.69.144 is not in London), so disagreement is expected and informative only.
+ */
+export function geoAgreement(pairs: readonly { actual: unknown; expected: unknown }[]): FieldAgreement[] {
+  const tally = new Map<string, FieldAgreement>();
+  for (const { actual, expected } of pairs) {
+    const actualLeaves = documentLeaves(actual);
+    const expectedLeaves = documentLeaves(expected);
+    for (const field of new Set([...actualLeaves.keys(), ...expectedLeaves.keys()])) {
+      if (!field.startsWith('source.geo.') && !field.startsWith('source.as.')) continue;
+      const entry = tally.get(field) ?? { field, agree: 0, total: 0 };
+      entry.total++;
+      if (isDeepStrictEqual(actualLeaves.get(field), expectedLeaves.get(field))) entry.agree++;
+      tally.set(field, entry);
+    }
+  }
+  return [...tally.values()].sort((a, b) => a.field.localeCompare(b.field));
 }
 
 /** The records of a `.log` fixture: one per line; a final newline ends the last line, it does not start another record. */
@@ -98,11 +140,14 @@ export function logLines(file: string): string[] {
   return lines;
 }
 
-/** The harness sends each line as `message`; an empty line parses to nothing, like an empty object with no original text. */
-export function normalizeLine(line: string): unknown {
+/**
+ * The harness sends each line as `message`; an empty line parses to nothing, like an empty object with no original
+ * text. Enriched as the harness enriches (test databases) unless other enrichment is given.
+ */
+export function normalizeLine(line: string, enrichment: Enrichment = harnessEnrichmentOf()): unknown {
   return line === ''
-    ? normalizeCloudTrail({}, { receivedAt: HARNESS_TIME, original: '' })
-    : normalizeCloudTrail(JSON.parse(line), { receivedAt: HARNESS_TIME, original: line });
+    ? normalizeCloudTrail({}, { receivedAt: HARNESS_TIME, original: '', enrichment })
+    : normalizeCloudTrail(JSON.parse(line), { receivedAt: HARNESS_TIME, original: line, enrichment });
 }
 
 /** The documents of a `*-expected.json` file (`{"expected": [...]}`). */

@@ -2,6 +2,7 @@ import { buildAlert } from './alerts/build-alert';
 import type { AlertDocument, DetectionContext } from './alerts/alert-types';
 import { normalizeCloudTrail } from './ecs';
 import type { EcsDocument } from './ecs/ecs-document';
+import type { Enrichment } from './enrichment/enrichment';
 import { createRuleIndex } from './rule-index';
 import type { CompiledRule } from './rules/detection-rule';
 
@@ -23,7 +24,12 @@ export interface Detector {
  * the rules to those whose required `event.provider` / `event.action` fit the raw record, and a record no rule
  * can match is never normalized at all: most of a trail matches nothing, and normalization is the costly part.
  */
-export function createDetector(rules: readonly CompiledRule[]): Detector {
+export interface DetectorOptions {
+  /** GeoIP/ASN lookups and user-agent parsing for normalization; none: those fields stay unset. */
+  readonly enrichment?: Enrichment;
+}
+
+export function createDetector(rules: readonly CompiledRule[], options: DetectorOptions = {}): Detector {
   const index = createRuleIndex(rules);
   return {
     rules,
@@ -35,6 +41,7 @@ export function createDetector(rules: readonly CompiledRule[]): Detector {
         receivedAt: context.receivedAt,
         original: context.original,
         envelope: context.envelope,
+        enrichment: options.enrichment,
       });
       const detections: Detection[] = [];
       for (const rule of candidates ?? rules) {

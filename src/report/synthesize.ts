@@ -2,10 +2,9 @@ import { App, type CfnResource as CdkCfnResource, Stack } from 'aws-cdk-lib';
 import * as nag from 'cdk-nag';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { addDetectorStacks, DETECTOR_STACK_ID } from '../../lib/detector-app';
 import { describeExceptions } from '../engine/exceptions';
-import { loadRulePack } from '../engine/rules';
 import type { ReportInput } from './report-input';
 import type { CfnTemplate } from './template';
 import { toolVersions } from './versions';
@@ -44,13 +43,12 @@ export function synthesizeForReport(commandLineContext: Readonly<Record<string, 
     const assembly = app.synth();
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     const template = assembly.getStackArtifact(stack.artifactId).template as CfnTemplate;
-    const rulesDirectory = resolve((stack.node.tryGetContext('rulesDir') as string | undefined) ?? join(REPOSITORY_ROOT, 'rules'));
-    const { rules, unsupported } = loadRulePack(rulesDirectory);
+    const { detector } = stack;
     return {
       stackName: stack.stackName,
       template,
       constructPaths: constructPaths(template, stack),
-      rules: { directory: rulesDirectory, supported: rules, unsupported },
+      rules: { directory: detector.rulesSource, supported: detector.rules.map((compiled) => compiled.rule), unsupported: detector.unsupportedRules },
       exceptions: {
         rows: describeExceptions(stack.exceptions.resolved, startedAt),
         files: stack.exceptions.files.map((file) => relativeToRepository(file)),
@@ -82,8 +80,10 @@ function constructPaths(template: CfnTemplate, stack: Stack): Record<string, str
     const path = resource.Metadata?.['aws:cdk:path'];
     if (typeof path === 'string') paths[logicalId] = path;
   }
+  // The detector construct's id, `Default`, is left out of logical ids; it is left out of the names here too.
   const prefix = `${stack.node.path}/`;
-  return Object.fromEntries(Object.entries(paths).map(([id, path]) => [id, path.startsWith(prefix) ? path.slice(prefix.length) : path]));
+  const relative = (path: string): string => (path.startsWith(prefix) ? path.slice(prefix.length) : path).replace(/^Default\//, '');
+  return Object.fromEntries(Object.entries(paths).map(([id, path]) => [id, relative(path)]));
 }
 
 type NagPackClass = new () => nag.NagPack;

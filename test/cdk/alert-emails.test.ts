@@ -19,7 +19,7 @@ describe('parseAlertEmails', () => {
   );
 
   it('names every invalid address at once', () => {
-    expect(() => parseAlertEmails('x,y@z')).toThrow('invalid e-mail addresses: "x", "y@z"');
+    expect(() => parseAlertEmails('x,y@z')).toThrow('alertEmails: "x", "y@z" are not e-mail addresses');
   });
 
   it('rejects a value that is neither text nor a list', () => {

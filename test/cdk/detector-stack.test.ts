@@ -1,12 +1,16 @@
 import { App, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DETECTOR_RUNTIME } from '../../lib/constructs/detector-function';
 import { synthesizeDetector as synthesize, type SynthesizedDetector } from '../support/synthesize-detector';
 import { DetectorStack } from '../../lib/detector-stack';
+import { enrichmentBundleFiles } from '../../lib/enrichment-bundle';
+import { Reader } from 'mmdb-lib';
+import { buildTestDatabase, MAXMIND_TEST_CITY_ENTRIES } from '../../src/conformance/maxmind-test-databases';
+import { shippedCountryDatabase } from '../../src/enrichment/shipped-databases';
 
 const SEED_RULE_ID = '119c8877-8613-416d-a98a-96b6664ee73a';
 const SEED_PATTERN = {
@@ -184,7 +188,7 @@ describe('DetectorStack', () => {
       {
         Sid: 'EncryptAlerts',
         Effect: 'Allow',
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AlertKey/), 'Arn'] },
         Condition: {
           StringEquals: {
@@ -199,7 +203,7 @@ describe('DetectorStack', () => {
       {
         Sid: 'EncryptFailedInvocations',
         Effect: 'Allow',
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FailuresKey/), 'Arn'] },
         Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sqs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
       },
@@ -224,12 +228,23 @@ describe('DetectorStack', () => {
   });
 
   it('packages rules.json with the seed rule next to the bundled handler', () => {
-    expect(readdirSync(synthesized.bundleDirectory).sort()).toEqual(['exceptions.json', 'index.js', 'index.js.map', 'rules.json']);
+    expect(readdirSync(synthesized.bundleDirectory).sort()).toEqual(['enrichment', 'exceptions.json', 'index.js', 'index.js.map', 'rules.json']);
     const pack = JSON.parse(readFileSync(join(synthesized.bundleDirectory, 'rules.json'), 'utf8'));
     expect(pack.format).toBe('cloudtrail-stream-detector/rule-pack');
     expect(pack.rules.map((rule: { ruleId: string }) => rule.ruleId)).toContain(SEED_RULE_ID);
     // The AWS SDK clients are bundled (lib/lambda-bundle-options.ts) rather than taken from the runtime.
     expect(readFileSync(join(synthesized.bundleDirectory, 'index.js'), 'utf8')).toContain('PublishCommand');
+  });
+
+  it('ships the GeoIP/ASN databases and the user-agent regexes in the bundle (no network at run time)', () => {
+    const directory = join(synthesized.bundleDirectory, 'enrichment');
+    expect(readdirSync(directory).sort()).toEqual(['asn.mmdb', 'geo.mmdb', 'uap-regexes.json']);
+    expect(readFileSync(join(directory, 'geo.mmdb')).equals(readFileSync(shippedCountryDatabase()))).toBe(true);
+    const asn = new Reader<Record<string, unknown>>(readFileSync(join(directory, 'asn.mmdb')));
+    expect(asn.metadata.databaseType).toBe('ip-location-db-ASN');
+    expect(asn.get('52.94.76.1')).toEqual({ autonomous_system_number: 16509, autonomous_system_organization: 'Amazon.com, Inc.' });
+    const regexes = JSON.parse(readFileSync(join(directory, 'uap-regexes.json'), 'utf8'));
+    expect(regexes.user_agent_parsers.length).toBeGreaterThan(300);
   });
 
   it('is environment-agnostic (no account or region baked in)', () => {
@@ -239,6 +254,29 @@ describe('DetectorStack', () => {
 });
 
 describe('DetectorStack context', () => {
+  const noBundling = (context: Record<string, unknown>) => new App({ context: { 'aws:cdk:bundling-stacks': [], alertEmails: 'none', ...context } });
+
+  it('fails the synth naming a GeoIP or ASN database that is missing or of the wrong kind', () => {
+    expect(() => new DetectorStack(noBundling({ geoipDatabase: '/nonexistent/GeoLite2-City.mmdb' }), 'Detector')).toThrow(
+      'geoipDatabase: /nonexistent/GeoLite2-City.mmdb does not exist',
+    );
+    const city = join(mkdtempSync(join(tmpdir(), 'geoip-')), 'GeoLite2-City.mmdb');
+    writeFileSync(city, buildTestDatabase('GeoLite2-City', MAXMIND_TEST_CITY_ENTRIES));
+    expect(() => new DetectorStack(noBundling({ asnDatabase: city }), 'Detector')).toThrow(
+      `asnDatabase: ${city} is a GeoLite2-City database; give an ASN database`,
+    );
+    expect(() => new DetectorStack(noBundling({ geoipDatabase: city }), 'Detector')).not.toThrow();
+    expect(() => new DetectorStack(noBundling({ enrich: 'false', geoipDatabase: city }), 'Detector')).toThrow(/enrich=false cannot be combined/);
+    expect(() => new DetectorStack(noBundling({ enrich: 'maybe' }), 'Detector')).toThrow('enrich: must be true or false, got "maybe"');
+  });
+
+  it('ships no enrichment files with enrich=false', () => {
+    expect(enrichmentBundleFiles({ enabled: false })).toEqual([]);
+    expect(enrichmentBundleFiles({})).toEqual(
+      expect.arrayContaining([{ name: 'enrichment/geo.mmdb', sourcePath: expect.stringMatching(/geo-whois-asn-country\.mmdb$/) }]),
+    );
+  });
+
   it('fails the synth naming every invalid alert address', () => {
     const app = new App({ context: { alertEmails: 'ok@example.com,not-an-email, also@bad' } });
     expect(() => new DetectorStack(app, 'Detector')).toThrow(/"not-an-email", "also@bad"/);
@@ -254,6 +292,6 @@ describe('DetectorStack context', () => {
       const stack = new DetectorStack(app, 'Detector');
       return Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0].Properties.Code.S3Key;
     };
-    expect(codeKey({ rulesDir })).not.toEqual(codeKey({}));
+    expect(codeKey({ alertEmails: 'a@example.com', rulesDir })).not.toEqual(codeKey({ alertEmails: 'a@example.com' }));
   });
 });

@@ -10,7 +10,8 @@ import {
   TARGETS_PER_RULE_QUOTA,
 } from '../../src/engine/eventbridge/eventbridge-quotas';
 import { parseKql } from '../../src/engine/kql';
-import { parseRuleToml } from '../../src/engine/rules';
+import { loadRulePack, parseRuleToml } from '../../src/engine/rules';
+import { cdkSynth } from '../support/cdk-cli';
 import { cloudTrailDeliveryArbitrary } from '../engine/eventbridge/cloudtrail-event-arbitrary';
 import { matchesEventPattern } from '../support/eventbridge-matcher';
 import { conformancePath, describeWithConformance } from '../support/conformance-data';
@@ -89,5 +90,17 @@ describeWithConformance('DetectorStack with the Elastic AWS rule folder', ['elas
   it('packages rules.json with all 85 rules', () => {
     const pack = JSON.parse(readFileSync(join(synthesized.bundleDirectory, 'rules.json'), 'utf8'));
     expect(pack.rules.map((rule: { ruleId: string }) => rule.ruleId).sort()).toEqual(files.map(({ ruleId }) => ruleId).sort());
+  });
+
+  it('summarizes the rules of Elastic’s pack it cannot run yet in one line and a list', () => {
+    const { rules, unsupported } = loadRulePack(ELASTIC_DIR);
+    const result = cdkSynth('alertEmails=secops@example.com', `rulesDir=${ELASTIC_DIR}`);
+    expect(result.status).toBe(0);
+    if (unsupported.length === 0) {
+      expect(result.stderr).toBe('');
+      return;
+    }
+    expect(result.stderrLines[0]).toMatch(new RegExp(`^rules: ${unsupported.length} of ${rules.length + unsupported.length} rules not deployed: their types are not supported yet \\(.+\\):$`));
+    expect(result.stderrLines.slice(1)).toEqual(unsupported.map((rule) => `  - ${rule.file.split('/').pop()} (${rule.type}): ${rule.name}`));
   });
 });

@@ -6,7 +6,7 @@ import { DetectorStack } from '../../lib/detector-stack';
 import { CENTRAL_BUS_ARN_PARAMETER, ForwarderStack } from '../../lib/forwarder-stack';
 import { centralBusArnFromContext, parseAccountNames, parseOrganizationId } from '../../lib/organization';
 import { addPostureChecks } from '../../lib/posture';
-import { synthesizeDetector, type SynthesizedDetector } from '../support/synthesize-detector';
+import { projectContext, synthesizeDetector, type SynthesizedDetector } from '../support/synthesize-detector';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> }>;
 
@@ -39,7 +39,7 @@ function patterns(template: Template, bus: 'default' | 'custom'): string[] {
 }
 
 function synthesizeForwarder(context: Record<string, string>): { template: Template; app: App; stack: ForwarderStack } {
-  const app = new App({ context });
+  const app = new App({ context: projectContext(context) });
   addPostureChecks(app);
   const stack = new ForwarderStack(app, 'Forwarder');
   app.synth(); // throws on any unacknowledged cdk-nag finding
@@ -131,7 +131,7 @@ describe('organization (central) mode', () => {
     });
 
     it('packages the account names next to rules.json for the function', () => {
-      expect(readdirSync(central.bundleDirectory).sort()).toEqual(['detector-config.json', 'exceptions.json', 'index.js', 'index.js.map', 'rules.json']);
+      expect(readdirSync(central.bundleDirectory).sort()).toEqual(['detector-config.json', 'enrichment', 'exceptions.json', 'index.js', 'index.js.map', 'rules.json']);
       expect(JSON.parse(readFileSync(join(central.bundleDirectory, 'detector-config.json'), 'utf8'))).toEqual({ accountNames: ACCOUNT_NAMES });
     });
   });
@@ -186,7 +186,7 @@ describe('organization (central) mode', () => {
             Match.objectLike({
               Sid: 'EventBridgeTargetDeadLetters',
               Principal: { Service: 'events.amazonaws.com' },
-              Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
               Condition: {
                 StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
                 ArnLike: { 'aws:SourceArn': Match.anyValue() },
@@ -248,7 +248,7 @@ describe('organization (central) mode', () => {
       for (const bad of ['o-short', 'O-A1B2C3D4E5', 'a1b2c3d4e5', 'o-a1b2c3d4e5!', 42]) {
         expect(() => parseOrganizationId(bad)).toThrow(new RegExp(`organizationId.*${JSON.stringify(bad).replace(/[!]/g, '\\$&')}`));
       }
-      const app = new App({ context: { organizationId: 'o-BAD' } });
+      const app = new App({ context: { alertEmails: 'a@example.com', organizationId: 'o-BAD' } });
       expect(() => new DetectorStack(app, 'Detector')).toThrow(/organizationId.*"o-BAD"/);
     });
 
@@ -256,8 +256,8 @@ describe('organization (central) mode', () => {
       expect(parseAccountNames('{"123456789012":"Payments-Prod"}')).toEqual({ '123456789012': 'Payments-Prod' });
       expect(parseAccountNames({ '123456789012': ' Payments-Prod ' })).toEqual({ '123456789012': 'Payments-Prod' });
       expect(parseAccountNames(undefined)).toEqual({});
-      expect(() => parseAccountNames('{not json')).toThrow(/accountNames must be a JSON object/);
-      expect(() => parseAccountNames('["123456789012"]')).toThrow(/accountNames must be a JSON object/);
+      expect(() => parseAccountNames('{not json')).toThrow(/accountNames: must be a JSON object/);
+      expect(() => parseAccountNames('["123456789012"]')).toThrow(/accountNames: must be a JSON object/);
       expect(() => parseAccountNames({ '12345': 'x', '123456789012': 'a\nb' })).toThrow(/"12345" is not a 12-digit account id.*123456789012/);
     });
 

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DetectorStack } from '../../lib/detector-stack';
 import { acknowledge, addPostureChecks } from '../../lib/posture';
-import { synthesizeDetector } from '../support/synthesize-detector';
+import { projectContext, synthesizeDetector } from '../support/synthesize-detector';
 
 type Statement = Record<string, any>;
 type Resources = Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> }>;
@@ -78,7 +78,7 @@ function hasHttpsOnlyDeny(resources: Resources, policyType: string, listProperty
 
 /** Synthesizes without bundling the Lambda (fast), with the cdk-nag checks, for context variants. */
 function synthesizeVariant(context: Record<string, unknown>): Template {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({ context: projectContext({ 'aws:cdk:bundling-stacks': [], alertEmails: 'a@example.com', ...context }) });
   addPostureChecks(app);
   const stack = new DetectorStack(app, 'Detector');
   app.synth();
@@ -173,7 +173,7 @@ describe('posture of the synthesized template', () => {
             Sid: 'EventBridgeTargetDeadLetters',
             Effect: 'Allow',
             Principal: { Service: 'events.amazonaws.com' },
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
             Condition: {
               StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
               ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/*']] } },
@@ -240,7 +240,7 @@ describe('posture of the synthesized template', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'CloudWatchAlarms', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: conditions })]) },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Condition: conditions })]) },
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: conditions })]) },
     });
   });
 
@@ -271,14 +271,14 @@ describe('posture context', () => {
   });
 
   it('rejects an opsTopicArn that is not an SNS topic ARN', () => {
-    expect(() => new DetectorStack(new App({ context: { opsTopicArn: 'operations' } }), 'Detector')).toThrow(/opsTopicArn must be an SNS topic ARN/);
+    expect(() => new DetectorStack(new App({ context: { alertEmails: 'a@example.com', opsTopicArn: 'operations' } }), 'Detector')).toThrow(/opsTopicArn: must be an SNS topic ARN/);
   });
 
   it('takes reservedConcurrency from the context, "none" for no reservation', () => {
     synthesizeVariant({ reservedConcurrency: '25' }).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 25 });
     const unreserved = synthesizeVariant({ reservedConcurrency: 'none' });
     expect(Object.values(unreserved.findResources('AWS::Lambda::Function'))[0].Properties.ReservedConcurrentExecutions).toBeUndefined();
-    expect(() => new DetectorStack(new App({ context: { reservedConcurrency: '0' } }), 'Detector')).toThrow(/reservedConcurrency/);
+    expect(() => new DetectorStack(new App({ context: { alertEmails: 'a@example.com', reservedConcurrency: '0' } }), 'Detector')).toThrow(/reservedConcurrency: must be a positive integer/);
   });
 });
 

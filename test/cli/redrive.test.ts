@@ -240,14 +240,15 @@ describe('redrive', () => {
   describe('usage errors exit 2 without touching AWS', () => {
     const queue = 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq';
     it.each([
-      [['redrive'], 'redrive needs --queue QUEUE_URL'],
-      [['redrive', '--queue', queue], 'redrive needs --function FUNCTION_NAME_OR_ARN'],
-      [['redrive', '--function', FUNCTION_NAME], 'redrive needs --queue QUEUE_URL'],
+      [['redrive'], 'redrive: needs --queue QUEUE_URL'],
+      [['redrive', '--queue', queue], 'redrive: needs --function FUNCTION_NAME_OR_ARN'],
+      [['redrive', '--function', FUNCTION_NAME], 'redrive: needs --queue QUEUE_URL'],
       [['redrive', '--queue', 'dlq', '--function', FUNCTION_NAME], '--queue must be a queue URL'],
       [['redrive', '--queue', queue, '--function', FUNCTION_NAME, '--max', '0'], '--max must be a positive whole number'],
       [['redrive', '--queue', queue, '--function', FUNCTION_NAME, '--max', 'ten'], '--max must be a positive whole number'],
-      [['redrive', '--queue', queue, '--function', FUNCTION_NAME, '--max'], '--max needs a value'],
-      [['redrive', '--queue', queue, '--function', '--dry-run'], '--function needs a value'],
+      [['redrive', '--queue', queue, '--function', FUNCTION_NAME, '--max'], '--max needs N'],
+      [['redrive', '--queue', queue, '--function', '--dry-run'], '--function needs NAME'],
+      [['redrive', '--queue', queue, '--function', FUNCTION_NAME, '--dry-run=yes'], '--dry-run takes no value'],
       [['redrive', '--queue', queue, '--queue', queue, '--function', FUNCTION_NAME], '--queue given more than once'],
       [['redrive', '--queue', queue, '--function', FUNCTION_NAME, '--force'], "unknown option '--force'"],
       [['redrive', '--queue', queue, '--function', FUNCTION_NAME, 'extra'], "unexpected argument 'extra'"],
@@ -262,10 +263,12 @@ describe('redrive', () => {
       expect(lambda.attempts).toEqual([]);
     });
 
-    it('--help describes the command', async () => {
+    it('--help describes the command, every option and an example', async () => {
       const run = await runCli(['redrive', '--help']);
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain('redrive --queue QUEUE_URL --function FUNCTION_NAME_OR_ARN [--max N] [--dry-run]');
+      expect(run.stdout).toContain('Usage: cloudtrail-stream-detector redrive --queue QUEUE_URL --function FUNCTION_NAME_OR_ARN [--max N] [--dry-run]');
+      for (const option of ['--queue QUEUE_URL', '--function NAME', '--max N', '--dry-run', '-h, --help']) expect(run.stdout).toContain(option);
+      expect(run.stdout).toMatch(/Examples:\n  cloudtrail-stream-detector redrive --dry-run /);
     });
   });
 });

@@ -1,7 +1,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArguments } from '../../src/cli/args';
+import { SCAN_COMMAND } from '../../src/cli/args';
+import { parseCommandLine } from '../../src/cli/command-line';
 import {
   inThirtyDays,
   nightlyBackupExportExpiring,
@@ -34,14 +35,12 @@ describe('scan --exceptions and alert suppression', () => {
   };
 
   it('parses --exceptions (repeatable) and --exceptions-for-all', () => {
-    expect(parseArguments(['scan', '--exceptions', 'a.ndjson', '--exceptions=b.ndjson', '--exceptions-for-all', 'trail'])).toEqual({
-      command: 'scan',
-      paths: ['trail'],
-      exceptionFiles: ['a.ndjson', 'b.ndjson'],
-      exceptionsForAll: true,
+    expect(parseCommandLine(SCAN_COMMAND, ['--exceptions', 'a.ndjson', '--exceptions=b.ndjson', '--exceptions-for-all', 'trail'])).toEqual({
+      kind: 'run',
+      args: { command: 'scan', paths: ['trail'], exceptionFiles: ['a.ndjson', 'b.ndjson'], exceptionsForAll: true },
     });
-    expect(parseArguments(['scan', '--exceptions-for-all', 'trail'])).toEqual({ command: 'usage-error', message: '--exceptions-for-all needs at least one --exceptions FILE' });
-    expect(parseArguments(['scan', '--exceptions'])).toEqual({ command: 'usage-error', message: '--exceptions needs a file' });
+    expect(parseCommandLine(SCAN_COMMAND, ['--exceptions-for-all', 'trail'])).toEqual({ kind: 'usage-error', message: '--exceptions-for-all needs at least one --exceptions FILE' });
+    expect(parseCommandLine(SCAN_COMMAND, ['--exceptions'])).toEqual({ kind: 'usage-error', message: '--exceptions needs FILE' });
   });
 
   it('an excepted match is not printed: one stderr line names the list and item, and the summary counts it', async () => {

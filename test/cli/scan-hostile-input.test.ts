@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { setEnvironment } from '../support/environment';
 import { startLocalS3 } from '../support/local-s3';
 import { localS3Environment, startCountingProxy, uploadObjects } from './s3-trail-fixture';
 import { canonicalJsonHash } from '../../src/cli/alert-dedupe';
+import { main } from '../../src/cli/main';
 import { PACKAGED_RULES_DIRECTORY } from '../../src/cli/scan-command';
 import { startExportTaskRecord } from '../support/cloudtrail-records';
-import { CLI, REPO_ROOT, parseAlerts, runCli, scratchDirectory } from './cli-harness';
+import { CLI, REPO_ROOT, parseAlerts, runCli, scratchDirectory, TextSink } from './cli-harness';
 
 /** `depth` levels of nested arrays around an empty one, as JSON text. */
 function nestedArrays(depth: number): string {
@@ -87,6 +89,34 @@ describe('scan on hostile input: names written to the terminal (issue 10, case 5
     expect(run.code).toBe(2);
     expect(run.stderr).not.toMatch(TERMINAL_CONTROL);
     expect(run.stderr).toContain("unknown option '--bogus\\u{001b}[2J'");
+  });
+
+  it('escapes a hostile command name in a usage error, and in help COMMAND', async () => {
+    for (const argv of [['\u001b]0;owned\u0007'], ['help', 'scan\u001b[2J']]) {
+      const run = await runCli(argv);
+      expect(run.code).toBe(2);
+      expect(run.stderr).not.toMatch(TERMINAL_CONTROL);
+      expect(run.stderr).toMatch(/(unknown command '\\u\{001b\}\]0;owned\\u\{0007\}'|no command 'scan\\u\{001b\}\[2J')/);
+    }
+  });
+
+  it('escapes names in "no CloudTrail records" and "not a CloudTrail record" lines', async () => {
+    const record = JSON.stringify(startExportTaskRecord({ eventID: 'beside-the-other' }));
+    const trail = scratchDirectory({
+      'empty\u001b[2J.json': '{"foo":1}',
+      [`mixed\n${forgedSummary}\n.jsonl`]: `${record}\n{"bar":2}\n`,
+    });
+    try {
+      const run = await runCli(['scan', '--quiet', '.'], trail.path);
+      expect(run.code).toBe(0);
+      const lines = run.stderr.trimEnd().split('\n');
+      for (const line of lines) expect(line).not.toMatch(TERMINAL_CONTROL);
+      expect(lines).toContain('empty\\u{001b}[2J.json: no CloudTrail records (a JSON object without eventVersion, eventName or eventSource)');
+      expect(lines).toContain(`mixed\\u{000a}${forgedSummary}\\u{000a}.jsonl:line 2: not a CloudTrail record (no eventVersion, eventName or eventSource), skipped`);
+      expect(lines.filter((line) => line.startsWith('scanned '))).toEqual([lines[lines.length - 1]]);
+    } finally {
+      trail.cleanup();
+    }
   });
 });
 
@@ -247,6 +277,80 @@ describe('scan on hostile input: damaged gzip keeps its intact records (issue 10
       expect(run.stderr).toMatch(/2 alerts, 0 errors$/m);
     } finally {
       trail.cleanup();
+    }
+  });
+});
+
+describe('scan on hostile input: standard input is inflated, bounded and salvaged like a file', () => {
+  const positive = (eventId: string) => JSON.stringify(startExportTaskRecord({ eventID: eventId }));
+
+  async function scanStdin(input: Uint8Array, options: readonly string[] = []) {
+    const stdout = new TextSink();
+    const stderr = new TextSink();
+    const code = await main(['scan', '--quiet', ...options, '-'], { stdout, stderr, cwd: REPO_ROOT, stdin: Readable.from([Buffer.from(input)]) });
+    return { code, stderr: stderr.text, ids: parseAlerts(stdout.text).map((alert) => alert.event.id as string) };
+  }
+
+  it('scans the lines before the cut of a truncated gzip on standard input, naming <stdin> and the byte offset', async () => {
+    const lines = [positive('stdin-before-the-cut'), ...Array.from({ length: 2000 }, (_, n) => positive(`line-${n}`).replace('StartExportTask', 'DescribeDBSnapshots'))];
+    const whole = gzipSync(`${lines.join('\n')}\n`);
+    const run = await scanStdin(whole.subarray(0, Math.floor(whole.length / 2)));
+    expect(run.code).toBe(1);
+    expect(run.ids).toEqual(['stdin-before-the-cut']);
+    expect(run.stderr).toMatch(new RegExp(`^<stdin>: gzip data damaged at or after byte offset \\d+ of ${Math.floor(whole.length / 2)} \\(unexpected end of file\\); the records before it were scanned`, 'm'));
+  });
+
+  it('reads a gzip member followed by junk on standard input whole, with a warning', async () => {
+    const member = gzipSync(`${positive('stdin-member')}\n`);
+    const run = await scanStdin(Buffer.concat([member, Buffer.from('junk')]));
+    expect(run.code).toBe(0);
+    expect(run.ids).toEqual(['stdin-member']);
+    expect(run.stderr).toContain(`<stdin>: warning: 4 byte(s) of trailing data after the end of the gzip data at byte offset ${member.length} were ignored`);
+  });
+
+  it('reads an endless standard input only up to the per-object limit', async () => {
+    const restore = setEnvironment({ CTSD_SCAN_WORKERS: '0' });
+    const negative = `,${JSON.stringify(startExportTaskRecord({ eventName: 'DescribeDBSnapshots', eventID: 'negative' }))}`.repeat(200);
+    let sent = 0;
+    const endless = Readable.from(
+      (function* () {
+        yield Buffer.from(`{"Records":[${positive('endless-first')}`);
+        for (;;) {
+          const chunk = Buffer.from(negative);
+          sent += chunk.length;
+          yield chunk;
+        }
+      })(),
+    );
+    try {
+      const stdout = new TextSink();
+      const stderr = new TextSink();
+      const code = await main(['scan', '--quiet', '--max-object-size', '1M', '-'], { stdout, stderr, cwd: REPO_ROOT, stdin: endless });
+      expect(code).toBe(1);
+      expect(parseAlerts(stdout.text).map((alert) => alert.event.id)).toEqual(['endless-first']);
+      expect(stderr.text).toContain('<stdin>: holds more than 1 MiB of data, the per-object limit (--max-object-size)');
+      // The read stopped just past the limit (1 MiB + 1 % + 64 KiB as stored), give or take the stream's buffer.
+      expect(sent).toBeLessThan(2 * 1024 * 1024);
+    } finally {
+      endless.destroy();
+      restore();
+    }
+  });
+
+  it.each([
+    ['plain', (text: string) => Buffer.from(text)],
+    ['gzipped', (text: string) => gzipSync(text)],
+  ])('stops %s standard input at --max-object-size and scans the records within it', async (_kind, encode) => {
+    const restore = setEnvironment({ CTSD_SCAN_WORKERS: '0' });
+    try {
+      const run = await scanStdin(encode(paddedLog('stdin-first', 3 * 1024 * 1024)), ['--max-object-size', '1M']);
+      expect(run.code).toBe(1);
+      expect(run.ids).toEqual(['stdin-first']);
+      expect(run.stderr.split('\n').filter((line) => line.startsWith('<stdin>'))).toEqual([
+        '<stdin>: holds more than 1 MiB of data, the per-object limit (--max-object-size); the records within the limit were scanned, the rest was not read',
+      ]);
+    } finally {
+      restore();
     }
   });
 });

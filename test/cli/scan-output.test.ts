@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { formatDuration, ProgressLine, renderProgress, REDRAW_INTERVAL_MS } from '../../src/cli/progress';
 import { describeS3Error } from '../../src/cli/s3/s3-errors';
+import { startExportTaskRecord } from '../support/cloudtrail-records';
 import { eventIds, REPO_ROOT, runCli, scratchDirectory, TextSink } from './cli-harness';
+import { replayTerminal } from './terminal-screen';
 
 describe('progress renderer', () => {
   it('shows objects, bytes, records, alerts and rate; percentage and ETA once the total is known', () => {
@@ -40,6 +42,42 @@ describe('progress renderer', () => {
     expect(off.text).toBe('');
   });
 
+  it('steps aside for other lines and comes back up to date; never wider than the terminal', async () => {
+    const sink = Object.assign(new TextSink(), { isTTY: true, columns: 40 });
+    let alerts = 1;
+    const line = new ProgressLine(sink, true, () => 0);
+    const state = () => ({ objects: 3, bytes: 2048, records: 10, alerts, elapsedMs: 1000 });
+    line.update(state);
+    await line.around(async () => {
+      alerts = 2;
+      sink.write('an alert\n');
+    });
+    const draws = sink.text.split('\r\x1b[K');
+    expect(draws).toEqual(['', '3 objects, 2.0 KB, 10 records, 1 alert…', 'an alert\n', '3 objects, 2.0 KB, 10 records, 2 alert…']);
+    expect(draws.every((draw) => draw.length <= 39)).toBe(true);
+    const hidden = new TextSink();
+    await new ProgressLine(hidden, true).around(async () => {
+      hidden.write('no line drawn yet\n');
+    });
+    expect(hidden.text).toBe('no line drawn yet\n');
+  });
+
+  it('on one terminal for stdout and stderr, no progress text is left on an alert line, and local bytes are counted', async () => {
+    const screen = Object.assign(new TextSink(), { isTTY: true, columns: 200 });
+    let now = 0;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => (now += 1000)); // every object redraws
+    try {
+      expect(await main(['scan', 'samples/trail'], { stdout: screen, stderr: screen, cwd: REPO_ROOT })).toBe(0);
+    } finally {
+      clock.mockRestore();
+    }
+    const { committed, current } = replayTerminal(screen.text);
+    expect(committed.filter((text) => text.includes('objects/s'))).toEqual([]);
+    expect(current).toBe('');
+    expect(committed.slice(0, 3).map((text) => JSON.parse(text).event.id)).toHaveLength(3);
+    expect(screen.text).toMatch(/\n\r\x1b\[K\d+ objects?, \d+\.\d KB, /);
+  });
+
   it('draws on a terminal stderr only, and never with --quiet', async () => {
     const run = async (argv: string[], tty: boolean) => {
       const stdout = new TextSink();
@@ -54,13 +92,75 @@ describe('progress renderer', () => {
 });
 
 describe('--format table and --output FILE', () => {
-  it('prints a header and one row per alert with time, rule, severity, who, what, where to', async () => {
+  /** A stream that looks like a terminal of `columns` columns. */
+  const terminal = (columns?: number) => Object.assign(new TextSink(), { isTTY: true, columns });
+  const withoutColour = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+  it('prints a header, then per alert a row (time, severity, account, region, rule) and who / what / to lines, within 100 columns', async () => {
     const run = await runCli(['scan', '--format', 'table', 'samples/trail']);
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^TIME +RULE +SEVERITY +WHO +WHAT +WHERE TO$/);
-    expect(lines[1]).toMatch(/^2026-11-20T\d\d:\d\d:\d\dZ +\S.* +(low|medium|high|critical) +.*jane\.doe.* +rds:StartExportTask .* +s3:\/\/\S+/);
+    expect(lines[0]).toMatch(/^TIME \(UTC\) +SEVERITY +ACCOUNT +REGION +RULE$/);
+    expect(lines.slice(1, 5)).toEqual([
+      '2026-11-20T03:12:48Z  low       123456789012  us-east-1       AWS RDS Snapshot Export',
+      '    who   jane.doe@example.com (AWSReservedSSO_DataEngineer_5f1e2d3c4b5a6978)',
+      '    what  rds:StartExportTask snapshot orders-prod-manual-20261120',
+      '    to    s3://example-corp-rds-exports/orders/2026-11-20',
+    ]);
+    expect(lines.filter((line) => /^2026-/.test(line)).map((line) => line.split(/ +/).slice(2, 4))).toEqual([
+      ['123456789012', 'us-east-1'],
+      ['210987654321', 'eu-west-1'],
+      ['123456789012', 'us-east-1'],
+    ]);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(100);
+    expect(run.stdout).not.toContain('\x1b');
+  });
+
+  it('wraps long values under their column and cuts them with … past four lines; a narrower terminal gets narrower lines', async () => {
+    const longSession = `session-${'x'.repeat(400)}`;
+    const record = startExportTaskRecord({
+      eventID: 'long-values',
+      userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::111122223333:assumed-role/exporter/${longSession}`, accountId: '111122223333' },
+      requestParameters: { sourceArn: 'arn:aws:rds:eu-west-1:111122223333:snapshot:orders', s3BucketName: 'b', s3Prefix: `deep/${'p/'.repeat(30)}` },
+    });
+    const dir = scratchDirectory({ 'long.json': JSON.stringify(record) });
+    try {
+      const run = await runCli(['scan', '--format', 'table', 'long.json'], dir.path);
+      const lines = run.stdout.trimEnd().split('\n');
+      expect(Math.max(...lines.map((line) => line.length))).toBe(100);
+      const who = lines.slice(lines.findIndex((line) => line.startsWith('    who ')), lines.findIndex((line) => line.startsWith('    what ')));
+      expect(who).toHaveLength(4);
+      expect(who[3]?.endsWith('…')).toBe(true);
+      expect(who.slice(1).every((line) => line.startsWith(' '.repeat(10)))).toBe(true);
+      const to = lines.slice(lines.findIndex((line) => line.startsWith('    to ')));
+      expect(to.join('').replace(/ +/g, '')).toBe(`tos3://b/deep/${'p/'.repeat(30)}`);
+
+      const stdout = terminal(80);
+      await main(['scan', '--format', 'table', 'long.json'], { stdout, stderr: new TextSink(), cwd: dir.path });
+      expect(Math.max(...withoutColour(stdout.text).trimEnd().split('\n').map((line) => line.length))).toBe(80);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('colours the severity on a terminal only, and never with NO_COLOR or TERM=dumb', async () => {
+    const table = async (stdout: TextSink) => {
+      await main(['scan', '--format', 'table', 'samples/trail'], { stdout, stderr: new TextSink(), cwd: REPO_ROOT });
+      return stdout.text;
+    };
+    const coloured = await table(terminal(120));
+    expect(coloured).toContain('2026-11-20T03:12:48Z  \x1b[36mlow\x1b[0m       123456789012');
+    expect(withoutColour(coloured)).toBe((await runCli(['scan', '--format', 'table', 'samples/trail'])).stdout);
+    for (const [name, value] of [['NO_COLOR', '1'], ['TERM', 'dumb']] as const) {
+      const saved = process.env[name];
+      process.env[name] = value;
+      try {
+        expect(await table(terminal(120))).not.toContain('\x1b');
+      } finally {
+        if (saved === undefined) delete process.env[name];
+        else process.env[name] = saved;
+      }
+    }
   });
 
   it('writes alerts to FILE (created or truncated), stdout stays empty', async () => {
@@ -100,7 +200,11 @@ describe('scan option errors', () => {
     [['scan', '--regions', 'useast1', 's3://b/'], "--regions needs region names separated by commas, not 'useast1'"],
     [['scan', '--concurrency', '0', 's3://b/'], "--concurrency needs a whole number from 1 to 64, not '0'"],
     [['scan', '--format', 'csv', 'x'], "--format needs 'json' or 'table', not 'csv'"],
-    [['scan', '--output'], '--output needs a file'],
+    [['scan', '--output'], '--output needs FILE'],
+    [['scan', '-o'], '-o (--output) needs FILE'],
+    [['scan', '--quiet=yes', 'x'], '--quiet takes no value'],
+    [['scan', '-', '-'], '- (standard input) given more than once'],
+    [['scan', '--exceptions-for-all', 'x'], '--exceptions-for-all needs at least one --exceptions FILE'],
   ])('exits 2 for %j', async (argv, message) => {
     const run = await runCli(argv);
     expect(run.code).toBe(2);

@@ -220,3 +220,21 @@ describe('scan s3:// Ctrl-C', () => {
     }
   });
 });
+
+describe('the AWS SDK Node.js version notice', () => {
+  it('is shown at most once per run of the real executable (once on Node.js < 22), however many S3 locations', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...s3Environment(proxy.endpoint) };
+    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED; // the test run turns the SDK's own notice off
+    const locations = ['111111111111', '222222222222'].map((account) => `s3://${BUCKET}/AWSLogs/${account}/`);
+    // Not spawnSync: the local S3 answers from this process, which must keep running.
+    const child = spawn(process.execPath, [CLI, 'scan', ...locations], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const run = { status, stderr };
+    expect(run.status).toBe(0);
+    const notices = run.stderr.match(/NodeVersionSupportWarning/g)?.length ?? 0;
+    expect(notices).toBe(Number(process.versions.node.split('.')[0]) < 22 ? 1 : 0);
+    expect(run.stderr.trimEnd().split('\n').pop()).toMatch(/^scanned \d+ files with 1 rule: .* 0 errors; S3: /);
+  });
+});

@@ -17,6 +17,8 @@ const SAMPLE_ALERT_EVENT_IDS = [
 
 const exportRecord = (eventID: string) => startExportTaskRecord({ eventID });
 
+const SCAN_USAGE = 'Usage: cloudtrail-stream-detector scan [options] PATH...';
+
 describe('scan samples/trail', () => {
   it('alerts once for each successful StartExportTask, in file order, and summarises on stderr', async () => {
     const run = await runCli(['scan', 'samples/trail']);
@@ -216,7 +218,7 @@ describe('scan --rules DIR', () => {
       expect(run.stdout).toBe('');
       expect(run.stderr).toContain('broken.toml');
       expect(run.stderr).toContain('severity');
-      expect(run.stderr).toContain('Usage: cloudtrail-stream-detector scan');
+      expect(run.stderr).toContain(SCAN_USAGE);
     } finally {
       dir.cleanup();
     }
@@ -238,26 +240,38 @@ describe('scan --rules DIR', () => {
 
 describe('usage', () => {
   it.each([
-    [[], 'missing command'],
-    [['scan'], 'scan needs at least one PATH'],
-    [['scan', '--rules'], '--rules needs a directory'],
-    [['scan', '--rules', '--verbose', 'x'], '--rules needs a directory'],
-    [['scan', '--rules', 'a', '--rules', 'b', 'x'], '--rules given more than once'],
-    [['scan', '--verbose', 'samples/trail'], "unknown option '--verbose'"],
-    [['frobnicate'], "unknown command 'frobnicate'"],
-  ])('exits 2 with usage for %j', async (argv, message) => {
+    [[], 'cloudtrail-stream-detector: missing command', 'Usage: cloudtrail-stream-detector COMMAND'],
+    [['frobnicate'], "cloudtrail-stream-detector: unknown command 'frobnicate'", 'Usage: cloudtrail-stream-detector COMMAND'],
+    [['--frobnicate'], "cloudtrail-stream-detector: unknown option '--frobnicate'", 'Usage: cloudtrail-stream-detector COMMAND'],
+    [['scan'], 'cloudtrail-stream-detector scan: needs at least one PATH', SCAN_USAGE],
+    [['scan', '--rules'], 'cloudtrail-stream-detector scan: --rules needs DIR', SCAN_USAGE],
+    [['scan', '--rules', '--verbose', 'x'], '--rules needs DIR', SCAN_USAGE],
+    [['scan', '--rules', 'a', '--rules', 'b', 'x'], '--rules given more than once', SCAN_USAGE],
+    [['scan', '--verbose', 'samples/trail'], "cloudtrail-stream-detector scan: unknown option '--verbose'", SCAN_USAGE],
+    [['scan', '-x', 'samples/trail'], "unknown option '-x'", SCAN_USAGE],
+  ])('exits 2 with one message and the usage for %j', async (argv, message, usage) => {
     const run = await runCli(argv);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain(message);
-    expect(run.stderr).toContain('Usage: cloudtrail-stream-detector scan [--rules DIR] PATH...');
+    expect(run.stderr).toContain(`${message}\n${usage}`);
+    expect(run.stderr).toMatch(/Run 'cloudtrail-stream-detector (scan )?--help' for /);
   });
 
-  it.each([[['--help']], [['-h']], [['help']], [['scan', '--help']]])('prints help on stdout for %j', async (argv) => {
+  it.each([[['--help']], [['-h']], [['help']]])('prints the program help on stdout for %j: every command, with its summary', async (argv) => {
     const run = await runCli(argv);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Usage: cloudtrail-stream-detector scan [--rules DIR] PATH...');
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^Usage: cloudtrail-stream-detector COMMAND \[options\] \[arguments\]\n/);
+    for (const command of ['scan', 'athena', 'redrive', 'report']) expect(run.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    expect(run.stdout).toContain('--version');
+  });
+
+  it.each([[['scan', '--help']], [['scan', '-h']], [['help', 'scan']], [['scan', '--bogus', '--help']]])('prints the scan help on stdout for %j', async (argv) => {
+    const run = await runCli(argv);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: cloudtrail-stream-detector scan \[options\] PATH\.\.\.\n/);
     expect(run.stdout).toContain('Exit status');
+    expect(run.stdout).toContain('  -q, --quiet ');
     expect(run.stderr).toBe('');
   });
 

@@ -34,6 +34,7 @@ describe('conformance command', () => {
     expect(stdout.some((line) => line.startsWith('## KQL cases'))).toBe(true);
     expect(stdout.some((line) => line.startsWith('## Rule pack'))).toBe(true);
     expect(stdout.some((line) => line.startsWith('## ECS pipeline pairs'))).toBe(true);
+    expect(stdout.some((line) => line.startsWith('## EQL spec tests'))).toBe(true);
   });
 
   test('a missing folder is an error with a message', () => {
@@ -44,10 +45,14 @@ describe('conformance command', () => {
     expect(stderr.join('\n')).toContain(`${missing} does not exist`);
   });
 
-  test('no argument is a usage error', () => {
+  test('no argument is a usage error; --help describes the command', () => {
     const { code, stderr } = run([]);
-    expect(code).not.toBe(0);
-    expect(stderr.join('\n')).toContain('usage:');
+    expect(code).toBe(2);
+    expect(stderr.join('\n')).toBe('conformance: needs DIR\nUsage: npm run conformance -- DIR');
+    expect(run(['a', 'b']).stderr.join('\n')).toContain("conformance: takes one DIR, not 2: 'a' 'b'");
+    const help = run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout.join('\n')).toMatch(/^Usage: npm run conformance -- DIR\n[^]*Examples:\n  npm run conformance -- "\$CONFORMANCE_DIR"/);
   });
 
   describe('with a failing KQL case', () => {

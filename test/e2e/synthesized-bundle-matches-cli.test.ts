@@ -135,6 +135,8 @@ describe('the synthesized Lambda bundle and the scan CLI', () => {
     // archive-based claim that removes repeats (a later change), publishes each delivery.
     expect(new Set(fromLambda.map((alert) => alert.kibana.alert.uuid)).size).toBe(3);
     expect(byUuid(fromLambda)).toEqual(byUuid(fromCli));
+    // Both enrich (the bundle from its enrichment/ folder): every sample alert has a parsed user agent.
+    for (const alert of [...fromLambda, ...fromCli]) expect(alert.user_agent.device).toEqual({ name: expect.any(String) });
   });
 
   (existsSync(REAL_RDS_EVENTS) ? it : it.skip)('stay silent on the real RDS records', async () => {

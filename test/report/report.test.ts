@@ -43,6 +43,10 @@ describe('audit report of the synthesized stack', () => {
       expect(own).toContain(`| rule_id | \`${rule.ruleId}\` |`);
       expect(own).toContain(`| Severity | ${rule.severity} |`);
       expect(own).toContain(`| Risk score | ${rule.riskScore} |`);
+      for (const mapping of rule.threat) {
+        expect(own).toMatch(new RegExp(`\\| MITRE ATT&CK \\|.*${mapping.tactic.id} ${mapping.tactic.name}`));
+        for (const technique of mapping.technique) expect(own).toContain(`${technique.id} ${technique.name}`);
+      }
       expect(own).toContain(rule.sourceFile);
       expect(own).toContain(rule.query.trim());
       expect(own).toMatch(/\| Pattern precision \| (precise|partial|broad)/);
@@ -167,7 +171,7 @@ describe('audit report of the synthesized stack', () => {
 
 describe('report arguments and context', () => {
   it('takes -c key=value (as cdk synth does) and --output', () => {
-    expect(parseReportArgs([])).toEqual({ context: {}, output: 'audit-report.md', help: false });
+    expect(parseReportArgs([])).toEqual({ context: {}, output: 'cdk.out/audit-report.md', help: false });
     expect(parseReportArgs(['-c', 'alertEmails=a@example.com', '--context=rulesDir=x=y', '-o', '-'])).toEqual({
       context: { alertEmails: 'a@example.com', rulesDir: 'x=y' },
       output: '-',
@@ -175,8 +179,9 @@ describe('report arguments and context', () => {
     });
     expect(parseReportArgs(['--output=docs/audit-report.md']).output).toBe('docs/audit-report.md');
     expect(() => parseReportArgs(['-c', 'novalue'])).toThrow(/key=value/);
-    expect(() => parseReportArgs(['--output'])).toThrow(/needs a value/);
-    expect(() => parseReportArgs(['--bogus'])).toThrow(/unknown argument/);
+    expect(() => parseReportArgs(['--output'])).toThrow(/--output needs FILE/);
+    expect(() => parseReportArgs(['--bogus'])).toThrow(/unknown option '--bogus'/);
+    expect(parseReportArgs(['--help']).help).toBe(true);
   });
 
   it('layers cdk.context.json, cdk.json and the command line, and turns on path metadata', () => {

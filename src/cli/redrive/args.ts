@@ -1,56 +1,68 @@
-/** What `redrive` was asked to do, or why the arguments cannot be used. */
-export type RedriveArguments =
-  | { readonly kind: 'help' }
-  | { readonly kind: 'usage-error'; readonly message: string }
-  | {
-      readonly kind: 'run';
-      readonly queueUrl: string;
-      readonly functionName: string;
-      /** Most messages to handle in this run; undefined drains the queue. */
-      readonly max?: number;
-      readonly dryRun: boolean;
-    };
+import type { CliIo } from '../cli-io';
+import { flag, UsageError, valueOption, type CommandDeclaration } from '../command-line';
 
-const VALUE_OPTIONS = ['--queue', '--function', '--max'] as const;
-type ValueOption = (typeof VALUE_OPTIONS)[number];
+/** What `redrive` was asked to do. */
+export interface RedriveArguments {
+  readonly queueUrl: string;
+  readonly functionName: string;
+  /** Most messages to handle in this run; undefined drains the queue. */
+  readonly max?: number;
+  readonly dryRun: boolean;
+}
 
-/** Parses the arguments after the word `redrive`. */
-export function parseRedriveArguments(args: readonly string[]): RedriveArguments {
-  const values = new Map<ValueOption, string>();
-  let dryRun = false;
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index] as string;
-    if (arg === '-h' || arg === '--help') return { kind: 'help' };
-    if (arg === '--dry-run') {
-      dryRun = true;
-      continue;
-    }
-    const option = VALUE_OPTIONS.find((name) => arg === name || arg.startsWith(`${name}=`));
-    if (option === undefined) {
-      return usageError(arg.startsWith('-') ? `unknown option '${arg}'` : `unexpected argument '${arg}'`);
-    }
-    if (values.has(option)) return usageError(`${option} given more than once`);
-    const inline = arg.startsWith(`${option}=`) ? arg.slice(option.length + 1) : undefined;
-    const value = inline ?? args[index + 1];
-    if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) {
-      return usageError(`${option} needs a value`);
-    }
-    values.set(option, value);
-    if (inline === undefined) index += 1;
-  }
+const REDRIVE_OPTIONS = {
+  queue: valueOption('QUEUE_URL', 'the dead-letter queue (stack output DeadLetterQueueUrl or FailedInvocationQueueUrl)', { parse: parseQueueUrl }),
+  function: valueOption('NAME', "the detector function's name or ARN (stack output DetectorFunctionName)"),
+  max: valueOption('N', 'handle at most N messages', { parse: parseMax }),
+  dryRun: flag('report what would be redriven; invoke nothing, delete nothing'),
+} as const;
 
-  const queueUrl = values.get('--queue');
-  const functionName = values.get('--function');
-  if (queueUrl === undefined) return usageError('redrive needs --queue QUEUE_URL');
-  if (functionName === undefined) return usageError('redrive needs --function FUNCTION_NAME_OR_ARN');
-  if (!isHttpUrl(queueUrl)) return usageError(`--queue must be a queue URL such as https://sqs.REGION.amazonaws.com/ACCOUNT/NAME, not '${queueUrl}'`);
+export const REDRIVE_COMMAND: CommandDeclaration<typeof REDRIVE_OPTIONS, RedriveArguments, CliIo> = {
+  name: 'redrive',
+  summary: 'send dead-lettered events back to the detector function',
+  usage: ['redrive --queue QUEUE_URL --function FUNCTION_NAME_OR_ARN [--max N] [--dry-run]'],
+  description: `Re-drives dead-lettered events (docs/redrive.md): receives from the SQS queue until it is empty (or N
+messages), takes the event from each message (an EventBridge DLQ message is the event; a Lambda on-failure record
+carries it in requestPayload), checks it is a CloudTrail event (an API call or a console sign-in), invokes the
+function asynchronously with it and deletes the message once the invoke is accepted. Other messages are reported
+and left in the queue. Region, credentials, profile and AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL_LAMBDA come from the
+usual AWS settings.
 
-  const maxText = values.get('--max');
-  if (maxText !== undefined && !/^[1-9][0-9]*$/.test(maxText)) return usageError(`--max must be a positive whole number, not '${maxText}'`);
-  const max = maxText === undefined ? undefined : Number(maxText);
-  if (max !== undefined && !Number.isSafeInteger(max)) return usageError(`--max is too large: '${maxText}'`);
+stdout: one JSON line per message {messageId, eventId, eventName, action, reason?}, action being redriven, skipped or
+would-redrive; stderr: a summary.`,
+  options: REDRIVE_OPTIONS,
+  examples: [
+    {
+      command: 'redrive --dry-run --queue "$DLQ_URL" --function "$FUNCTION"',
+      explanation:
+        'list what would be sent again, touching nothing (DLQ_URL and FUNCTION: the stack outputs DeadLetterQueueUrl ' +
+        'and DetectorFunctionName, see docs/redrive.md)',
+    },
+    { command: 'redrive --max 5 --queue "$DLQ_URL" --function "$FUNCTION"', explanation: 'redrive five messages first, then run again without --max' },
+  ],
+  notes: `Exit status: 0 every recognized event was redriven; 1 some could not be (or the queue could not be read);
+2 usage error.`,
+  build(options) {
+    if (options.queue === undefined) throw new UsageError('needs --queue QUEUE_URL');
+    if (options.function === undefined) throw new UsageError('needs --function FUNCTION_NAME_OR_ARN');
+    const base = { queueUrl: options.queue, functionName: options.function, dryRun: options.dryRun === true };
+    return options.max === undefined ? base : { ...base, max: options.max };
+  },
+  run(args, io) {
+    return (require('./redrive-command') as typeof import('./redrive-command')).runRedrive(args, io);
+  },
+};
 
-  return max === undefined ? { kind: 'run', queueUrl, functionName, dryRun } : { kind: 'run', queueUrl, functionName, max, dryRun };
+function parseQueueUrl(text: string, flag: string): string {
+  if (!isHttpUrl(text)) throw new UsageError(`${flag} must be a queue URL such as https://sqs.REGION.amazonaws.com/ACCOUNT/NAME, not '${text}'`);
+  return text;
+}
+
+function parseMax(text: string, flag: string): number {
+  if (!/^[1-9][0-9]*$/.test(text)) throw new UsageError(`${flag} must be a positive whole number, not '${text}'`);
+  const max = Number(text);
+  if (!Number.isSafeInteger(max)) throw new UsageError(`${flag} is too large: '${text}'`);
+  return max;
 }
 
 function isHttpUrl(text: string): boolean {
@@ -60,8 +72,4 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function usageError(message: string): RedriveArguments {
-  return { kind: 'usage-error', message };
 }

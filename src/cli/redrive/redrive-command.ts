@@ -3,11 +3,9 @@ import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCom
 import type { CliIo } from '../cli-io';
 import { LineWriter } from '../line-writer';
 import { printable } from '../terminal-text';
-import { HELP_TEXT, PROGRAM_NAME } from '../usage';
-import { parseRedriveArguments } from './args';
+import { PROGRAM_NAME } from '../usage';
+import type { RedriveArguments } from './args';
 import { classifyMessage } from './messages';
-
-export const REDRIVE_USAGE = `Usage: ${PROGRAM_NAME} redrive --queue QUEUE_URL --function FUNCTION_NAME_OR_ARN [--max N] [--dry-run]`;
 
 /** Long-poll wait per ReceiveMessage: long enough that an empty answer means the queue is empty. */
 export const RECEIVE_WAIT_SECONDS = 5;
@@ -38,20 +36,11 @@ interface Tally {
 }
 
 /**
- * Runs `redrive`; returns the exit code: 0 every recognized event was redriven (or, with --dry-run, could be);
- * 1 some could not be, or the queue could not be read; 2 usage error. Unrecognized messages are reported and left in
- * the queue; they do not change the exit code.
+ * Runs `redrive` (arguments parsed by REDRIVE_COMMAND, src/cli/redrive/args.ts); returns the exit code: 0 every
+ * recognized event was redriven (or, with --dry-run, could be); 1 some could not be, or the queue could not be read.
+ * Unrecognized messages are reported and left in the queue; they do not change the exit code.
  */
-export async function runRedrive(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseRedriveArguments(args);
-  if (parsed.kind === 'help') {
-    io.stdout.write(HELP_TEXT);
-    return 0;
-  }
-  if (parsed.kind === 'usage-error') {
-    io.stderr.write(`${PROGRAM_NAME}: ${printable(parsed.message)}\n${REDRIVE_USAGE}\nRun '${PROGRAM_NAME} --help' for details.\n`);
-    return 2;
-  }
+export async function runRedrive(parsed: RedriveArguments, io: CliIo): Promise<number> {
 
   const out = new LineWriter(io.stdout);
   const err = new LineWriter(io.stderr);

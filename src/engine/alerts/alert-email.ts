@@ -1,116 +1,102 @@
-import type { DetectionRule } from '../rules/detection-rule';
-import { accountLabel, type AlertFacts } from './alert-facts';
-import { consoleLinks } from './console-links';
+import { accountLabel } from './alert-facts';
+import type { AlertStory, AlertSubject } from './alert-story';
 import { sanitizeInline } from './sanitize-text';
+import { renderCommand } from './shell-command';
+import { EMAIL_WIDTH, labelledLines, wrap } from './text-layout';
 
-const LABEL_WIDTH = 14;
+/** The header of the part an on-call engineer acts on, on the first screen of a phone. */
+export const RESPONSE_HEADER = 'If this was not expected, now:';
+
+/** Longest value shown in the details; the alert JSON and the archive keep everything. */
+const MAX_DETAIL_VALUE = 500;
 
 /**
- * The plain-text e-mail an on-call engineer reads on a phone: the verdict first, then who, what and where,
- * then links and the rule's investigation guide. Every value from the event goes through sanitizeInline, so one
- * field is always one line and cannot imitate another.
+ * The plain-text e-mail, phone first: one sentence of what happened and who did it; "If this was not expected,
+ * now:" with the commands filled in with this event's values; the details; the rule's investigation guide last.
+ * Lines are at most 78 characters, except a URL, which is never cut. Every value from the event is sanitized and
+ * wrapped lines are indented, so an attacker-chosen value cannot add, disguise or imitate a line.
  */
-export function alertEmail(rule: DetectionRule, facts: AlertFacts, alertId: string, raisedAt: string, notes: readonly string[] = []): string {
-  const lines: string[] = [];
-  const push = (label: string, value: string | undefined, maxLength?: number): void => {
-    if (value === undefined || value === '') return;
-    lines.push(`${`${label}:`.padEnd(LABEL_WIDTH)} ${sanitizeInline(value, maxLength)}`);
-  };
-  const section = (title: string): void => {
-    lines.push('', title.toUpperCase());
-  };
+export function alertEmail(story: AlertStory, subject: AlertSubject): string {
+  const lines: string[] = [...wrap(story.summary)];
+  for (const note of story.notes) lines.push(...wrap(sanitizeInline(note, 300)));
 
-  lines.push(`${rule.severity.toUpperCase()} severity alert: ${rule.name}`);
-  lines.push(sanitizeInline(headline(facts), 600));
-  // e.g. alert suppression: `2 more matches were suppressed since <time>` (built by the engine, not from the event).
-  for (const note of notes) lines.push(sanitizeInline(note, 300));
-
-  section('What happened');
-  push('Action', [facts.provider?.replace(/\.amazonaws\.com$/, ''), facts.action].filter(Boolean).join(':'));
-  push('Outcome', facts.outcome);
-  push('Event time', facts.eventTime);
-  push('Alert raised', raisedAt);
-  push('Account', accountLabel(facts.account, facts.accountName));
-  push('Region', facts.region);
-
-  section('Who');
-  push('Identity', facts.actor.identityType);
-  push(facts.actor.identityType === 'AssumedRole' ? 'Role' : 'Name', facts.actor.name);
-  push('Session', facts.actor.sessionName);
-  push('ARN', facts.actor.arn);
-  push('Access key', facts.actor.accessKeyId);
-  push('Caller acct', facts.actor.accountId !== facts.account ? accountLabel(facts.actor.accountId, facts.callerAccountName) : undefined);
-  push('Via service', facts.actor.invokedBy);
-  push('Source IP', facts.sourceAddress);
-  push('User agent', facts.userAgent, 200);
-
-  const task = facts.exportTask;
-  if (task) {
-    section('What was exported');
-    push('Source', task.sourceArn);
-    push('Source type', task.sourceKind);
-    push('Destination', task.bucket ? `s3://${task.bucket}/${(task.prefix ?? '').replace(/^\/+/, '')}` : undefined);
-    push('Tables', task.exportOnly.length > 0 ? task.exportOnly.join(', ') : 'everything (no exportOnly filter)', 500);
-    push('KMS key', task.kmsKeyId);
-    push('IAM role', task.iamRoleArn);
-    push('Export task', task.taskId);
-    push('Task status', task.status);
-  } else if (facts.target) {
-    section('Target');
-    push('Resource', facts.target);
+  if (story.steps.length > 0) {
+    lines.push('', RESPONSE_HEADER);
+    story.steps.forEach((step, index) => {
+      const number = `${index + 1}. `;
+      const indent = ' '.repeat(number.length);
+      lines.push('', ...wrap(step.title, { firstIndent: number, indent }));
+      for (const command of step.commands) lines.push(...renderCommand(command, indent));
+      if (step.note) lines.push(...wrap(step.note, { firstIndent: indent, indent }));
+      if (step.undo) lines.push(`${indent}To undo it:`, ...renderCommand(step.undo, indent));
+    });
   }
 
-  section('Rule');
-  push('Severity', `${rule.severity} (risk score ${rule.riskScore})`);
-  for (const mapping of rule.threat) {
-    push('MITRE tactic', `${mapping.tactic.id} ${mapping.tactic.name}`);
-    for (const technique of mapping.technique) {
-      push('Technique', `${technique.id} ${technique.name}`);
-      for (const sub of technique.subtechnique) push('Sub-technique', `${sub.id} ${sub.name}`);
-    }
+  for (const section of story.sections) {
+    if (section.lines.length === 0) continue;
+    lines.push('', section.title.toUpperCase());
+    for (const { label, value } of section.lines) lines.push(...labelledLines(label, sanitizeInline(value, MAX_DETAIL_VALUE)));
   }
-  push('Rule', `${rule.name} (${rule.ruleId})`);
 
-  const links = consoleLinks(facts);
-  if (links.length > 0) {
-    section('Open in the AWS console');
+  if (story.links.length > 0) {
+    lines.push('', 'OPEN IN THE AWS CONSOLE');
     // Console URLs cannot choose the account: they open in whichever one the reader is signed in to.
-    lines.push(`(sign in to account ${sanitizeInline(accountLabel(facts.account, facts.accountName) ?? 'unknown')} first)`);
-    for (const link of links) lines.push(`${link.label}:`, `  ${link.url}`);
+    lines.push(...wrap(`(sign in to account ${sanitizeInline(accountLabel(subject.facts.account, subject.facts.accountName) ?? 'unknown')} first)`));
+    for (const link of story.links) lines.push(`${link.label}:`, `  ${link.url}`);
   }
 
-  if (rule.note) {
-    section('What to do');
-    lines.push(markdownToText(rule.note));
-  }
-  if (rule.falsePositives.length > 0) {
-    section('Known false positives');
-    for (const text of rule.falsePositives) lines.push(`- ${text.trim().replace(/\s+/g, ' ')}`);
+  if (story.guide.trim() !== '') lines.push('', 'INVESTIGATION GUIDE', ...markdownToText(story.guide));
+  if (story.falsePositives.length > 0) {
+    lines.push('', 'KNOWN FALSE POSITIVES');
+    for (const text of story.falsePositives) lines.push(...wrap(text, { firstIndent: '- ', indent: '  ' }));
   }
 
-  lines.push('', `Event id: ${sanitizeInline(facts.eventId ?? 'none')}`, `Alert id: ${alertId}`);
+  lines.push('', ...labelledLines('Event id', sanitizeInline(subject.facts.eventId ?? 'none')), ...labelledLines('Alert id', subject.alertId));
   return lines.join('\n');
 }
 
-/** The first line a reader sees: the whole story in one sentence. */
-function headline(facts: AlertFacts): string {
-  const who = facts.actor.sessionName ? `${facts.actor.name ?? 'a role'} (session ${facts.actor.sessionName})` : facts.actor.name ?? facts.actor.arn ?? 'an unknown identity';
-  const where = `account ${accountLabel(facts.account, facts.accountName) ?? 'unknown'}, ${facts.region ?? 'unknown region'}`;
-  const task = facts.exportTask;
-  if (task) {
-    const destination = task.bucket ? `s3://${task.bucket}/${(task.prefix ?? '').replace(/^\/+/, '')}` : 'S3';
-    return `${who} started exporting ${task.sourceKind} ${task.sourceName ?? '(unknown)'} to ${destination} in ${where}.`;
-  }
-  return `${who} called ${facts.action ?? 'an API'}${facts.target ? ` on ${facts.target}` : ''} in ${where}.`;
-}
-
-/** The investigation guide is Markdown; in a text e-mail the emphasis markers are noise. */
-function markdownToText(markdown: string): string {
-  return markdown
-    // Set-up instructions are for whoever deploys the rule, not for whoever answers the alert.
+/**
+ * The investigation guide is Markdown written for Kibana; in a text e-mail it is wrapped to the width, headings in
+ * capitals, list items with a hanging indent, emphasis and code markers dropped. Set-up instructions are for whoever
+ * deploys the rule, not for whoever answers the alert, and are left out.
+ */
+export function markdownToText(markdown: string, width = EMAIL_WIDTH): string[] {
+  const text = markdown
     .replace(/^#{1,6}\s*Setup\s*$[\s\S]*?(?=^#{1,2}\s|(?![\s\S]))/gim, '')
-    .replace(/^#{1,6}\s*(.+)$/gm, (_, title: string) => title.toUpperCase())
+    // Elastic's guides all open with this heading; the e-mail's own heading says it already.
+    .replace(/^\s*#{1,6}\s*Triage and analysis\s*$/im, '')
     .replace(/\*\*(.+?)\*\*/g, '$1')
     .replace(/`([^`]+)`/g, '$1')
     .trim();
+  const lines: string[] = [];
+  let afterHeading = true;
+  for (const block of text.split(/\n\s*\n/)) {
+    const blockLines = block.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    if (blockLines.length === 0) continue;
+    if (!afterHeading) lines.push('');
+    afterHeading = false;
+    let item: string[] = [];
+    const flushItem = (): void => {
+      if (item.length === 0) return;
+      const joined = sanitizeInline(item.join(' '), 10_000);
+      const marker = /^(\d+\.|[-*])\s+/.exec(joined);
+      lines.push(...wrap(joined, { width, indent: marker ? ' '.repeat(marker[0].length) : '' }));
+      item = [];
+    };
+    for (const line of blockLines) {
+      const heading = /^#{1,6}\s*(.+)$/.exec(line);
+      if (heading) {
+        flushItem();
+        lines.push(...wrap(sanitizeInline(heading[1].toUpperCase(), 200), { width }));
+        afterHeading = blockLines.length === 1;
+      } else if (/^(\d+\.|[-*])\s+/.test(line)) {
+        flushItem();
+        item = [line];
+      } else {
+        item.push(line);
+      }
+    }
+    flushItem();
+  }
+  return lines;
 }

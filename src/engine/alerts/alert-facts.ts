@@ -1,5 +1,6 @@
 import type { EcsDocument } from '../ecs/ecs-document';
 import { getPath, getText, getTextList } from './field-access';
+import { sourceNetworkLabel, userAgentLabel } from './source-labels';
 
 /** Who made the call, as an on-call engineer needs it. */
 export interface ActorFacts {
@@ -13,6 +14,20 @@ export interface ActorFacts {
   readonly accountId?: string;
   /** Set when an AWS service made the call on the caller's behalf. */
   readonly invokedBy?: string;
+  /**
+   * Who issued the temporary credentials (`sessionContext.sessionIssuer`): the role of an assumed-role session, the
+   * IAM user of a federated one. Revoking a session means acting on the issuer.
+   */
+  readonly issuer?: SessionIssuerFacts;
+}
+
+export interface SessionIssuerFacts {
+  /** `Role`, `IAMUser`, `Root`… */
+  readonly type?: string;
+  readonly arn?: string;
+  /** The role or user name: the last segment of the ARN (without its path). */
+  readonly name?: string;
+  readonly accountId?: string;
 }
 
 /** What a `StartExportTask` call asked RDS to do. */
@@ -49,7 +64,12 @@ export interface AlertFacts {
   readonly region?: string;
   readonly actor: ActorFacts;
   readonly sourceAddress?: string;
+  /** AS and location of the source address, e.g. `AS16509 Amazon.com, Inc.; Ashburn, US` (enrichment). */
+  readonly sourceNetwork?: string;
+  /** The raw user agent. */
   readonly userAgent?: string;
+  /** The tool behind it, e.g. `aws-cli 2.17 on macOS` (parsed user agent). */
+  readonly userAgentTool?: string;
   readonly exportTask?: ExportTaskFacts;
   /** For other API calls: the most telling request parameter, e.g. a bucket, user or function name. */
   readonly target?: string;
@@ -84,7 +104,9 @@ export function extractAlertFacts(document: EcsDocument, accountNames: AccountNa
     region: getText(document, 'cloud.region'),
     actor,
     sourceAddress: getText(document, 'source.address'),
+    sourceNetwork: sourceNetworkLabel(document),
     userAgent: getText(document, 'user_agent.original'),
+    userAgentTool: userAgentLabel(document),
     exportTask: action === 'StartExportTask' && provider === 'rds.amazonaws.com' ? extractExportTask(document, request) : undefined,
     target: firstTarget(request),
   };
@@ -116,7 +138,17 @@ function extractActor(document: EcsDocument): ActorFacts {
     accessKeyId: getText(document, 'aws.cloudtrail.user_identity.access_key_id'),
     accountId: getText(document, 'cloud.account.id'),
     invokedBy: getText(document, 'aws.cloudtrail.user_identity.invoked_by'),
+    issuer: extractIssuer(document),
   };
+}
+
+function extractIssuer(document: EcsDocument): SessionIssuerFacts | undefined {
+  const prefix = 'aws.cloudtrail.user_identity.session_context.session_issuer';
+  const arn = getText(document, `${prefix}.arn`);
+  const type = getText(document, `${prefix}.type`);
+  const accountId = getText(document, `${prefix}.account_id`);
+  if (arn === undefined && type === undefined) return undefined;
+  return { type, arn, name: arn?.match(/:(?:role|user)\/(?:.*\/)?([^/]+)$/)?.[1], accountId };
 }
 
 function extractExportTask(document: EcsDocument, request: Record<string, unknown>): ExportTaskFacts {

@@ -1,12 +1,14 @@
 import type { DetectionRule } from '../rules/detection-rule';
 import { alertEmail } from './alert-email';
 import { type AccountNames, extractAlertFacts } from './alert-facts';
+import type { AlertSubject } from './alert-story';
 import { alertSubject } from './alert-subject';
 import type { AlertDocument, AlertNotification } from './alert-types';
 import { getText } from './field-access';
 import { fitAlert } from './fit-alert';
 import { sanitizeForSubject, truncate } from './sanitize-text';
 import { suppressionNote } from './suppression-fields';
+import { tellAlert } from './tell-alert';
 
 /** SNS accepts at most 262,144 bytes for the message and its attributes together; keep room for the attributes. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 - 4096;
@@ -33,9 +35,10 @@ export interface AlertNotificationOptions {
  */
 export function buildAlertNotification(alert: AlertDocument, rule: DetectionRule, options: AlertNotificationOptions = {}): AlertNotification {
   const facts = extractAlertFacts(alert, options.accountNames);
-  const alertId = getText(alert, 'kibana.alert.uuid') ?? 'unknown';
+  const subject: AlertSubject = { rule, alert, facts, alertId: getText(alert, 'kibana.alert.uuid') ?? 'unknown', raisedAt: getText(alert, '@timestamp') ?? '' };
   const note = suppressionNote(alert);
-  const email = truncate(alertEmail(rule, facts, alertId, getText(alert, '@timestamp') ?? '', note === undefined ? [] : [note]), MAX_EMAIL_CHARACTERS);
+  const story = tellAlert(subject, note === undefined ? [] : [note]);
+  const email = truncate(alertEmail(story, subject), MAX_EMAIL_CHARACTERS);
   const emailBytes = Buffer.byteLength(JSON.stringify(email), 'utf8');
   // The alert JSON is itself escaped inside the message JSON; budget for the escaping by measuring, not guessing.
   let budget = MAX_MESSAGE_BYTES - emailBytes - 64;
@@ -49,7 +52,7 @@ export function buildAlertNotification(alert: AlertDocument, rule: DetectionRule
   }
   if (Buffer.byteLength(message, 'utf8') > MAX_MESSAGE_BYTES) message = lastResortMessage(alert, rule, email);
   return {
-    subject: alertSubject(rule, facts),
+    subject: alertSubject(rule, story, facts),
     message,
     attributes: {
       severity: attributeValue(rule.severity),

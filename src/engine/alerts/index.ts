@@ -1,6 +1,11 @@
 export { buildAlert } from './build-alert';
 export { buildAlertNotification, MAX_MESSAGE_BYTES, type AlertNotificationOptions } from './alert-notification';
 export { alertSubject, genericSubject, MAX_SUBJECT_LENGTH } from './alert-subject';
+export { alertEmail, RESPONSE_HEADER } from './alert-email';
+export { AlertStory, DetailSection, type AlertNarrator, type AlertSubject, type EventNarrator, type ResponseStep } from './alert-story';
+export { ALERT_NARRATORS, EVENT_NARRATORS } from './narrators';
+export { tellAlert } from './tell-alert';
+export { EMAIL_WIDTH } from './text-layout';
 export { accountLabel, extractAlertFacts, type AccountNames, type AlertFacts } from './alert-facts';
 export { alertUuid } from './alert-id';
 export { fitAlert } from './fit-alert';

@@ -1,3 +1,4 @@
+import type { Enrichment } from '../enrichment/enrichment';
 import { DocumentBuilder } from './document-builder';
 import { isIpAddress } from './ip-address';
 import { toJavaString } from './java-map-string';
@@ -67,12 +68,31 @@ export function mapCloud(json: JsonObject, doc: DocumentBuilder, envelope: Envel
   );
 }
 
-/** `source.address` keeps whatever CloudTrail logged (IP, service host name, "AWS Internal"); `source.ip` only a real address. */
-export function mapSource(json: JsonObject, doc: DocumentBuilder): void {
+/**
+ * `source.address` keeps whatever CloudTrail logged (IP, service host name, "AWS Internal"); `source.ip` only a real
+ * address, and only that is looked up (geo, then AS, as the pipeline's two geoip processors). Then the user agent.
+ * Enrichment results are copied into the document: the lookups cache and share them.
+ */
+export function mapSource(json: JsonObject, doc: DocumentBuilder, enrichment: Enrichment = {}): void {
   const address = asKeyword(json.sourceIPAddress);
   doc.set('source.address', address);
-  if (isIpAddress(address)) doc.set('source.ip', address);
-  doc.set('user_agent.original', asKeyword(json.userAgent));
+  if (isIpAddress(address)) {
+    doc.set('source.ip', address);
+    const geo = enrichment.ip?.geo(address);
+    if (geo !== undefined) doc.set('source.geo', { ...geo, ...(geo.location ? { location: { ...geo.location } } : {}) });
+    const as = enrichment.ip?.as(address);
+    doc.set('source.as.number', as?.number);
+    doc.set('source.as.organization.name', as?.organizationName);
+  }
+  const userAgent = asKeyword(json.userAgent);
+  doc.set('user_agent.original', userAgent);
+  if (userAgent !== undefined && enrichment.userAgent !== undefined) {
+    const parsed = enrichment.userAgent.parse(userAgent);
+    doc.set('user_agent.name', parsed.name);
+    doc.set('user_agent.version', parsed.version);
+    if (parsed.os !== undefined) doc.set('user_agent.os', { ...parsed.os });
+    doc.set('user_agent.device', { ...parsed.device });
+  }
 }
 
 /** Who was acted upon, as far as request/response payloads name it directly. */

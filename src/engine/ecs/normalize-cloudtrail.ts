@@ -1,3 +1,4 @@
+import type { Enrichment } from '../enrichment/enrichment';
 import { categorize, eventOutcome } from './categorization';
 import {
   mapCloud,
@@ -30,6 +31,8 @@ export interface NormalizeOptions {
   original?: string;
   /** EventBridge envelope fields, used where the record itself lacks the value. */
   envelope?: { account?: string; region?: string; id?: string; time?: string };
+  /** GeoIP/ASN lookups and user-agent parsing (`source.geo`, `source.as`, `user_agent.*`); none when absent. */
+  enrichment?: Enrichment;
 }
 
 function describeNonObject(record: unknown): string {
@@ -113,7 +116,7 @@ export function normalizeCloudTrail(record: unknown, options: NormalizeOptions):
 
   mapEventMetadata(json, doc, asKeyword(envelope.id));
   mapCloud(json, doc, { account: asKeyword(envelope.account), region: asKeyword(envelope.region) });
-  mapSource(json, doc);
+  mapSource(json, doc, options.enrichment);
   mapPayloads(json, doc);
   mapTlsDetails(json, doc);
   mapTargetsFromPayloads(json, doc);

@@ -20,13 +20,18 @@ import { queryConditions } from './query-conditions';
  * - events are CloudTrail API calls ("AWS API Call via CloudTrail") or console sign-ins; service events, Insights
  *   and console actions have other detail-types and are not selected;
  * - the CloudTrail fields mapped in cloudtrail-fields.ts are strings (as in the CloudTrail record schema) and
- *   eventSource/eventName are always present;
+ *   eventSource/eventName are always present (and ASCII AWS identifiers, for the ignore-case matchers of EQL rules);
  * - an error code that the ECS pipeline erases (`""`, `"-"`, `"none"`, `null`) does not occur in real records;
  *   `event.outcome: success` is filtered with `errorCode: [{exists: false}]` on that basis.
  */
 export function compileEventPattern(ast: KqlNode): CompiledEventPattern {
   const notes = new Set<string>();
-  let conditions = queryConditions(ast, notes);
+  return patternFromConditions(queryConditions(ast, notes), notes);
+}
+
+/** The pattern for conditions already built (from a KQL tree, or from an EQL query by eql-conditions.ts). */
+export function patternFromConditions(built: Alternatives, notes: Set<string>): CompiledEventPattern {
+  let conditions = built;
   if (conditions.conjunctions.length === 0) {
     notes.add('the query can never match a CloudTrail document; the pattern keeps only the CloudTrail detail-types');
     return finish(basePattern(undefined, [new Map()]), 'broad', notes);

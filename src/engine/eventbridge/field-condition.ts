@@ -13,7 +13,9 @@ export type FieldMatcher =
   | { readonly kind: 'exists'; readonly value: boolean }
   | { readonly kind: 'anythingBut'; readonly values: readonly string[] }
   /** The JSON value null (present, but erased by the normalizer's null removal). */
-  | { readonly kind: 'null' };
+  | { readonly kind: 'null' }
+  /** `equals-ignore-case`, `prefix: {equals-ignore-case}`, `suffix: {equals-ignore-case}`: ASCII values only. */
+  | { readonly kind: 'equalsIgnoreCase' | 'prefixIgnoreCase' | 'suffixIgnoreCase'; readonly value: string };
 
 export interface IntersectionResult {
   /** Empty when no value can satisfy both conditions. */
@@ -39,6 +41,12 @@ export function matcherAccepts(matcher: FieldMatcher, value: string): boolean {
       return !matcher.values.includes(value);
     case 'null':
       return false;
+    case 'equalsIgnoreCase':
+      return value.toLowerCase() === matcher.value.toLowerCase();
+    case 'prefixIgnoreCase':
+      return value.toLowerCase().startsWith(matcher.value.toLowerCase());
+    case 'suffixIgnoreCase':
+      return value.toLowerCase().endsWith(matcher.value.toLowerCase());
   }
 }
 
@@ -135,6 +143,12 @@ export function renderMatcher(matcher: FieldMatcher): EventPatternMatcher {
       return { 'anything-but': matcher.values.length === 1 ? matcher.values[0] : [...matcher.values] };
     case 'null':
       return null;
+    case 'equalsIgnoreCase':
+      return { 'equals-ignore-case': matcher.value };
+    case 'prefixIgnoreCase':
+      return { prefix: { 'equals-ignore-case': matcher.value } };
+    case 'suffixIgnoreCase':
+      return { suffix: { 'equals-ignore-case': matcher.value } };
   }
 }
 

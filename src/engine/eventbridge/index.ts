@@ -1,2 +1,3 @@
 export { compileEventPattern } from './compile-pattern';
+export { compileEqlEventPattern } from './eql-conditions';
 export type { CompiledEventPattern, EventPattern, EventPatternMatcher, EventPatternNode, PatternPrecision } from './event-pattern';

@@ -23,17 +23,21 @@ function startsWithWordIgnoringCase(text: string, offset: number, word: string):
   return true;
 }
 
+/** Whether the character at a position is KQL whitespace: the grammar's `Space` rule, as the parser evaluates it. */
+export type SpaceProbe = (offset: number) => boolean;
+
 /**
  * True where an unquoted literal must stop because a keyword begins: whitespace + `or`/`and` + whitespace, or
  * `not` + whitespace (Kibana checks `not` even in the middle of a word, so `cannot find` is not one value).
+ * `isSpaceAt` is asked in the order of Kibana's `Keyword` rule (`Space 'or'i Space / Space 'and'i Space / 'not'i
+ * Space`), so a packrat parser can record each answer exactly where the grammar would have cached it.
  */
-export function keywordStartsAt(text: string, offset: number): boolean {
-  if (isKqlSpace(text[offset])) {
-    if (startsWithWordIgnoringCase(text, offset + 1, 'or') && isKqlSpace(text[offset + 3])) return true;
-    if (startsWithWordIgnoringCase(text, offset + 1, 'and') && isKqlSpace(text[offset + 4])) return true;
-    return false;
+export function keywordStartsAt(text: string, offset: number, isSpaceAt: SpaceProbe = (at) => isKqlSpace(text[at])): boolean {
+  if (isSpaceAt(offset)) {
+    if (startsWithWordIgnoringCase(text, offset + 1, 'or') && isSpaceAt(offset + 3)) return true;
+    if (startsWithWordIgnoringCase(text, offset + 1, 'and') && isSpaceAt(offset + 4)) return true;
   }
-  return startsWithWordIgnoringCase(text, offset, 'not') && isKqlSpace(text[offset + 3]);
+  return startsWithWordIgnoringCase(text, offset, 'not') && isSpaceAt(offset + 3);
 }
 
 /** Length of a case-insensitive keyword at `offset`, or 0. */

@@ -10,6 +10,7 @@ import {
   keywordStartsAt,
   unicodeEscapeAt,
   whitespaceEscapeAt,
+  type SpaceProbe,
 } from './characters';
 
 export interface Scanned<T> {
@@ -74,11 +75,17 @@ function escapedPieceAt(text: string, backslashOffset: number): { piece: string;
 /**
  * Unquoted text, Kibana style: may contain spaces, stops at an unescaped special character or where a keyword
  * begins, and is trimmed. `true`/`false`/`null` stay literals whose text is the keyword; numbers stay text.
+ * `isSpaceAt` answers the keyword check's whitespace questions (see `keywordStartsAt`); it is also asked at the end
+ * of the text, where Kibana's `!Keyword` looks too before `.` fails.
  */
-export function scanUnquotedLiteral(text: string, offset: number): Scanned<KqlValue> | undefined {
+export function scanUnquotedLiteral(text: string, offset: number, isSpaceAt?: SpaceProbe): Scanned<KqlValue> | undefined {
   const pieces: Piece[] = [];
   let position = offset;
-  while (position < text.length) {
+  for (;;) {
+    if (position >= text.length) {
+      isSpaceAt?.(position);
+      break;
+    }
     const char = text[position];
     if (char === '\\') {
       const escaped = escapedPieceAt(text, position);
@@ -92,7 +99,7 @@ export function scanUnquotedLiteral(text: string, offset: number): Scanned<KqlVa
       position += 1;
       continue;
     }
-    if (isSpecialCharacter(char) || keywordStartsAt(text, position)) break;
+    if (isSpecialCharacter(char) || keywordStartsAt(text, position, isSpaceAt)) break;
     pieces.push(char);
     position += 1;
   }

@@ -5,6 +5,8 @@
  * It is a packrat parser like peggy with its cache on: every rule result is memoised per position, which keeps
  * backtracking linear and also reproduces peggy's error positions and expectation lists (a failure first seen
  * inside a named rule, such as "whitespace" inside OR, is silent and stays silent when the cached result is reused).
+ * That includes the `Space` tests of the `!Keyword` check inside unquoted literals: they fill the same cache, so
+ * `f:foo and bar or baz not qux` expects `":"`, the comparisons, AND, OR and end of input, but not "whitespace".
  */
 import type { KqlField, KqlNode, KqlValue, RangeOperator } from './ast';
 import { isKqlSpace, keywordLengthAt } from './characters';
@@ -153,6 +155,21 @@ class KqlParser {
     );
     return result !== FAILED;
   }
+
+  /**
+   * The `Space` rule evaluated silently (a literal's `!Keyword` check sits inside the named rules "value", "literal"
+   * and "fieldName"): the answer is cached at that position unless an earlier evaluation already is.
+   */
+  private readonly probeSpace = (offset: number): boolean => {
+    const key = offset * Rule.Count + Rule.Space;
+    let cached = this.memos.get(key);
+    if (cached === undefined) {
+      const isSpace = isKqlSpace(this.text[offset]);
+      cached = { end: isSpace ? offset + 1 : offset, result: isSpace ? true : FAILED };
+      this.memos.set(key, cached);
+    }
+    return cached.result !== FAILED;
+  };
 
   private spaces(): void {
     while (this.space()) {
@@ -408,7 +425,7 @@ class KqlParser {
   }
 
   private scanLiteral(): Result<KqlValue> {
-    const scanned = scanQuotedString(this.text, this.position) ?? scanUnquotedLiteral(this.text, this.position);
+    const scanned = scanQuotedString(this.text, this.position) ?? scanUnquotedLiteral(this.text, this.position, this.probeSpace);
     if (scanned === undefined) return FAILED;
     this.position = scanned.end;
     return scanned.node;

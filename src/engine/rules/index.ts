@@ -9,6 +9,7 @@ export type {
 } from './detection-rule';
 export { compileRules } from './compile-rules';
 export { loadRuleDirectory } from './load-rule-directory';
+export { describeUnsupportedRules } from './describe-unsupported';
 export { loadRulePack, type RulePack, type UnsupportedRule } from './load-rule-pack';
 export { parseRuleToml } from './parse-rule-toml';
 export { RuleFileError, type RuleProblem } from './rule-file-error';

@@ -34,7 +34,7 @@ export function deliverySection(input: ReportInput): string[] {
     '',
   );
   const subscriptions = ofType(template, 'AWS::SNS::Subscription');
-  if (subscriptions.length === 0) lines.push('None (no `-c alertEmails=...` given): alerts are only archived in S3 until a subscription is added.', '');
+  if (subscriptions.length === 0) lines.push('None (deployed with `-c alertEmails=none`): alerts are only archived in S3 until a subscription is added.', '');
   else {
     lines.push(
       ...table(

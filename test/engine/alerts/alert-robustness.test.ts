@@ -6,6 +6,7 @@ import { normalizeCloudTrail } from '../../../src/engine/ecs';
 import type { DetectionRule } from '../../../src/engine/rules';
 import { compileRules, loadRuleDirectory } from '../../../src/engine/rules';
 import { startExportTaskRecord } from '../../support/cloudtrail-records';
+import { commandsIn, overlongLines } from '../../support/email-commands';
 import { snsLimitViolations } from '../../support/sns-limits';
 import { cloudTrailDeliveryArbitrary } from '../eventbridge/cloudtrail-event-arbitrary';
 import { deeplyNested, hostileText, hostileValue, hugeText } from './hostile-input.arbitrary';
@@ -37,8 +38,26 @@ function notificationProblems(record: Record<string, unknown>, detectionRule: De
   ];
   const message = JSON.parse(notification.message) as { default: unknown; email: unknown };
   if (typeof message.default !== 'string' || typeof message.email !== 'string') problems.push('message lacks default/email text');
-  else JSON.parse(message.default);
+  else {
+    JSON.parse(message.default);
+    problems.push(...emailProblems(message.email));
+  }
   return problems;
+}
+
+/**
+ * The e-mail's own promises, whatever the event holds: no line over 78 characters but a URL (the size cap's marker
+ * aside), and every command in "If this was not expected, now:" made of the characters the filled-in values allow.
+ */
+function emailProblems(email: string): string[] {
+  const truncated = /… \[\d+ more characters cut\]$/.test(email);
+  const lines = overlongLines(email).filter((line, index, all) => !(truncated && index === all.length - 1 && email.endsWith(line)));
+  return [
+    ...lines.map((line) => `e-mail line over 78 characters: ${JSON.stringify(line.slice(0, 80))}`),
+    ...commandsIn(email)
+      .filter((command) => !/^aws [A-Za-z0-9 ./:=,@*{}"\[\]'_+-]+$/.test(command))
+      .map((command) => `unsafe command: ${JSON.stringify(command.slice(0, 120))}`),
+  ];
 }
 
 /** Sets `value` at a dotted path of a record, creating objects on the way. */

@@ -78,7 +78,8 @@ function isRealErrorText(value: string): boolean {
   return !['', '-', 'none'].includes(value);
 }
 
-function envelopeFor(record: Record<string, unknown>): Record<string, unknown> {
+/** The EventBridge envelope AWS delivers a CloudTrail record in. */
+export function envelopeFor(record: Record<string, unknown>): Record<string, unknown> {
   const signIn = record.eventType === 'AwsConsoleSignIn';
   return {
     version: '0',

@@ -20,6 +20,14 @@ describe('KqlSyntaxError', () => {
     expect(error.message).toBe("line 1, column 14: expected a value after ':' but found end of query");
   });
 
+  test("expects exactly Kibana's tokens: a whitespace test first made inside a literal's keyword check stays silent", () => {
+    // Kibana (peggy, cache on): Expected ":", "<", "<=", ">", ">=", AND, OR, or end of input but "n" found.
+    const error = syntaxError('f:foo and bar or baz not qux');
+    expect(error.offset).toBe(21);
+    expect(error.expected).toEqual(['":"', '"<"', '"<="', '">"', '">="', 'AND', 'OR', 'end of input']);
+    expect(error.message).toMatch(/^line 1, column 22: expected ':', a comparison \(<, <=, >, >=\), 'and', 'or' or end of query but found 'not'/);
+  });
+
   test('positions count lines in multi-line rules', () => {
     const error = syntaxError('data_stream.dataset: aws.cloudtrail\n    and event.provider: (\n        "a" or\n    )');
     expect(error).toMatchObject({ line: 4, column: 5 });
