@@ -120,7 +120,9 @@ describe('the package, used by another CDK app', () => {
       .filter((file) => file.source.packaging === 'zip')
       .map((file) => join(assembly, file.source.path));
     expect(directories).toHaveLength(1);
-    expect(readdirSync(directories[0]).sort()).toEqual(['exceptions.json', 'index.js', 'index.js.map', 'rules.json']);
+    expect(readdirSync(directories[0]).sort()).toEqual(['enrichment', 'exceptions.json', 'index.js', 'index.js.map', 'rules.json']);
+    // The GeoIP/ASN databases and user-agent regexes come from the package's own dependencies, installed with it.
+    expect(readdirSync(join(directories[0], 'enrichment')).sort()).toEqual(['asn.mmdb', 'geo.mmdb', 'uap-regexes.json']);
     const pack = JSON.parse(readFileSync(join(directories[0], 'rules.json'), 'utf8'));
     expect(pack.rules.map((rule: { sourceFile: string }) => rule.sourceFile)).toEqual(['rds-export.toml']);
     expect(readdirSync(assembly).filter((name) => name.startsWith('.detector-code-'))).toEqual([]);
