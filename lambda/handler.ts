@@ -3,12 +3,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { createDetector } from '../src/engine/detector';
-import { InvalidEventError, unwrapEventBridgeEvent } from '../src/engine/input/eventbridge-envelope';
+import { accountMismatch, InvalidEventError, unwrapEventBridgeEvent } from '../src/engine/input/eventbridge-envelope';
 import { readDetectorConfig, readExceptionPack, readHandlerConfig } from './config';
 import { bundledEnrichmentFiles } from './enrichment';
 import { enrichmentFromFiles } from '../src/enrichment/file-enrichment';
 import type { AlertDelivery } from './delivery/deliver-alert';
-import { handleMatch } from './delivery/suppress-match';
+import { emfLine, handleMatch } from './delivery/suppress-match';
 import { loadRulePack } from './load-rule-pack';
 import { createLogger } from './log';
 
@@ -66,6 +66,8 @@ export interface InvocationSummary {
   readonly duplicates: number;
   /** Of those, matches this delivery did not publish because of an exception or a suppression window (absent when 0). */
   readonly suppressed?: number;
+  /** Present when the event was refused without evaluating it (docs/organization.md, "Trust"). */
+  readonly refused?: 'account_mismatch';
 }
 
 export async function handler(
@@ -78,6 +80,13 @@ export async function handler(
     const { record, envelope } = unwrapEventBridgeEvent(event);
     log = log.child({ eventId: logField(record.eventID), eventName: logField(record.eventName) });
     checkRecord(record, envelopeId);
+    const mismatch = accountMismatch(record, envelope);
+    if (mismatch !== undefined) {
+      // Not retried (a retry would see the same event), not evaluated: counted, and logged for whoever investigates.
+      process.stdout.write(emfLine('RefusedEvents', { Reason: 'AccountMismatch' }, { EnvelopeAccount: mismatch.envelopeAccount, RecipientAccountId: mismatch.recipientAccountId }));
+      log.error('event refused: its envelope account is not the account its CloudTrail record was delivered to', { ...mismatch, envelopeSource: envelope.source });
+      return { alerts: 0, duplicates: 0, refused: 'account_mismatch' };
+    }
 
     const receivedAt = new Date();
     const detections = detector.detect(record, { receivedAt, envelope });

@@ -10,6 +10,12 @@ import { DetectorConfigError } from './detector-config-error';
 /** Name of the central event bus in the security account (same name in every region it is deployed to). */
 export const CENTRAL_BUS_NAME = 'cloudtrail-detector';
 
+/**
+ * Every forwarder role (member accounts and the security account's own) is named this plus its region: IAM role names
+ * are per account, and one account runs a forwarder in each region. The central bus admits only roles so named.
+ */
+export const FORWARDER_ROLE_NAME_PREFIX = 'CloudTrailDetectorForwarder-';
+
 /** `organizationId` context: absent (single-account mode) or an AWS Organizations id, `o-` + 10 to 32 characters. */
 export function parseOrganizationId(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;

@@ -36,6 +36,11 @@ export interface ArchivedAlert {
   readonly failure?: string;
   /** The claim this one replaced (stale lease, failed publish, own earlier attempt, or an object of unknown format). */
   readonly tookOver?: { readonly state: string; readonly requestId?: string; readonly claimedAt?: string };
+  /**
+   * On a `claimed` object of a rule with alert suppression: taken before its suppression window was consulted, so the
+   * match may still be archived as `suppressed_by_window` instead of published (docs/delivery.md).
+   */
+  readonly awaitingWindow?: true;
   readonly alert: AlertDocument;
 }
 
@@ -102,7 +107,12 @@ export async function conditionalPut(
   }
 }
 
-/** Reads the JSON object at `key` (archive objects and suppression windows); `undefined` when there is none. */
+/**
+ * Reads the JSON object at `key` (archive objects and suppression windows). Call it only after S3 said the key exists
+ * (a 412 on `If-None-Match: *`): the role has no s3:ListBucket, so S3 answers a read of a missing key with 403
+ * AccessDenied, which is thrown (docs/delivery.md, "Never read a missing key"). `undefined` for NoSuchKey, which S3
+ * gives only to callers that may list the bucket (and local test servers).
+ */
 export async function readJsonObject(archive: AlertArchive, key: string): Promise<StoredJsonObject | undefined> {
   let output;
   try {

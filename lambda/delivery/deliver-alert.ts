@@ -87,6 +87,8 @@ export async function deliverAlert(
   delivery: AlertDelivery,
   log: Logger,
   requestId: string,
+  /** A claim this invocation already holds on the archive key (the suppression path claims before deciding). */
+  held?: { readonly etag: string; readonly record: ArchivedAlert },
 ): Promise<DeliveredAlert> {
   const { alert, rule } = detection;
   const ruleId = rule.rule.ruleId;
@@ -98,14 +100,17 @@ export async function deliverAlert(
   const claimedAt = now().toISOString();
   const claim: ArchivedAlert = { format: ARCHIVE_FORMAT, state: 'claimed', ruleId, eventId, requestId, claimedAt, alert };
 
-  let claimEtag: string | undefined;
-  let record = claim;
+  let claimEtag: string | undefined = held?.etag;
+  let record: ArchivedAlert = held ? { ...withoutWindowMark(held.record), alert } : claim;
   for (let round = 0; round < MAX_CLAIM_ROUNDS && claimEtag === undefined; round++) {
     const created = await conditionalPut(delivery.archive, archiveKey, claim, { ifNoneMatch: '*' });
     if (created.written) {
       claimEtag = created.etag;
       break;
     }
+    // Only a 412 says the key exists; after a 409 (a write in flight) it may not, and reading a missing key is
+    // S3's 403 for a role without s3:ListBucket (docs/delivery.md): create again instead.
+    if (created.reason !== 'PreconditionFailed') continue;
     const existing = await readJsonObject(delivery.archive, archiveKey);
     if (existing === undefined) continue; // Deleted in between: try to create it again.
     const found = classifyArchiveObject(existing, { ruleId, eventId });
@@ -223,4 +228,10 @@ export function throwIfClaimHeld(previous: ArchivedAlert, requestId: string, now
       previous.claimedAt,
     );
   }
+}
+
+/** The record without the `awaitingWindow` mark: once the window has decided, the claim is an ordinary one. */
+function withoutWindowMark(record: ArchivedAlert): ArchivedAlert {
+  const { awaitingWindow: _decided, ...rest } = record;
+  return rest;
 }

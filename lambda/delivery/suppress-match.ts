@@ -20,6 +20,7 @@ import {
   readJsonObject,
   safeKeySegment,
   type AlertArchive,
+  type ArchivedAlert,
   type ClassifiedArchiveObject,
   type SuppressedMatch,
   type SuppressedState,
@@ -118,18 +119,22 @@ export async function handleMatch(detection: Detection, handling: MatchHandling,
   if (!rule.alertSuppression || !terms) return deliverAlert(detection, delivery, log, requestId);
   const key = suppressionKeyFromTerms(rule.ruleId, terms);
 
-  // A redelivered event meets its own archive object. Whatever it is (published, claimed, publish_failed, or a
-  // suppressed_* record), deliverAlert decides with the shared classifier, on the alert as first archived: a
-  // suppressed match stays suppressed, a published one is a duplicate, a claim is taken over or waited for.
-  const existing = await readJsonObject(delivery.archive, archiveKey);
-  const found = existing && classifyArchiveObject(existing, fields);
-  if (found && found.kind !== 'unrecognised') return deliverAlert({ ...detection, alert: found.record.alert }, delivery, log, requestId);
+  // Claim the archive key before consulting the window, with a conditional create: the key is read only after S3 said
+  // it exists (412), never to find out whether it exists. Without s3:ListBucket (the role has none) S3 answers a
+  // read of a missing key with 403 AccessDenied, not 404 (docs/delivery.md, "Never read a missing key").
+  const claimed = await claimBeforeWindow(detection, delivery, log, requestId, fields);
+  if (claimed.kind === 'existing') {
+    // A redelivered event meets its own archive object (published, claimed after the window said "alert",
+    // publish_failed, or a suppressed_* record): deliverAlert decides with the shared classifier, on the alert as first
+    // archived: a suppressed match stays suppressed, a published one is a duplicate, a claim is taken over or waited for.
+    return deliverAlert({ ...detection, alert: claimed.alert }, delivery, log, requestId);
+  }
 
   const windowKey = `${handling.suppressionPrefix}${safeKeySegment(rule.ruleId)}/${key}.json`;
   const decision = await stepWindow(delivery.archive, windowKey, rule.ruleId, terms, key, eventId, receivedAt, rule.alertSuppression.duration);
   if (decision.action === 'alert') {
     const alert = withSuppressionFields(detection.alert, terms, decision.window, decision.suppressedSinceLastAlert, decision.previousWindow);
-    return deliverAlert({ ...detection, alert }, delivery, log, requestId);
+    return deliverAlert({ ...detection, alert }, delivery, log, requestId, claimed.held);
   }
   const record: SuppressedMatch = {
     format: ARCHIVE_FORMAT,
@@ -141,39 +146,78 @@ export async function handleMatch(detection: Detection, handling: MatchHandling,
     suppression: { key, terms, start: decision.window.start, end: decision.window.end, windowKey },
     alert: detection.alert,
   };
-  for (let round = 0; round < MAX_ARCHIVE_ROUNDS; round++) {
-    const written = await conditionalPut(delivery.archive, archiveKey, record, { ifNoneMatch: '*' });
-    if (written.written) {
-      // The archive record is the per-event mark: the metric goes with it, once per event (also when the window had
-      // counted the event already, in an attempt that died before writing the record).
-      writeMetric(emfLine('SuppressedByWindow', { RuleId: rule.ruleId }, { EventId: eventId }));
-      log.info('match suppressed by alert suppression', {
-        ...fields,
-        windowKey,
-        windowStart: decision.window.start,
-        windowEnd: decision.window.end,
-        suppressedCount: decision.window.suppressedCount,
-      });
-      return { ...fields, outcome: 'suppressed_by_window' };
-    }
-    const current = await readJsonObject(delivery.archive, archiveKey);
-    if (current === undefined) continue; // Deleted in between: create it again.
-    const occupant = classifyArchiveObject(current, fields);
-    if (occupant.kind === 'suppressed') {
-      log.info('duplicate suppressed', { ...fields, state: occupant.record.state, suppressedBy: occupant.record.requestId });
-      return { ...fields, outcome: 'duplicate_suppressed' };
-    }
-    // Anything else (published, a claim of an earlier attempt, a raw alert of an older version) may be an alert
-    // nobody has published yet: suppressing it would lose it. deliverAlert publishes it once (or finds it published).
-    log.warn('match falls in a suppression window but its archive key holds an alert; delivering it', {
+  // Our claim becomes the suppression record. If-Match: only if the claim is still ours.
+  const written = await conditionalPut(delivery.archive, archiveKey, record, { ifMatch: claimed.held.etag });
+  if (written.written) {
+    // The archive record is the per-event mark: the metric goes with it, once per event (also when the window had
+    // counted the event already, in an attempt that died before writing the record).
+    writeMetric(emfLine('SuppressedByWindow', { RuleId: rule.ruleId }, { EventId: eventId }));
+    log.info('match suppressed by alert suppression', {
       ...fields,
       windowKey,
-      archivedState: occupant.kind,
-      ...(occupant.kind === 'unrecognised' ? { unrecognised: occupant.reason } : {}),
+      windowStart: decision.window.start,
+      windowEnd: decision.window.end,
+      suppressedCount: decision.window.suppressedCount,
     });
-    return deliverAlert({ ...detection, alert: occupant.kind === 'unrecognised' ? detection.alert : occupant.record.alert }, delivery, log, requestId);
+    return { ...fields, outcome: 'suppressed_by_window' };
   }
-  throw new Error(`Could not archive the suppressed match of rule ${rule.ruleId} for event ${eventId} at ${archiveKey} after ${MAX_ARCHIVE_ROUNDS} rounds of contention; Lambda will retry`);
+  // Our claim was taken over meanwhile (this invocation outlived the lease): whoever holds the key now decides, and
+  // deliverAlert, which never suppresses what nobody is known to have published, finds out what it is.
+  log.warn('the delivery claim was taken over while the suppression window was consulted; delivering instead', { ...fields, windowKey, reason: written.reason });
+  return deliverAlert(detection, delivery, log, requestId);
+}
+
+type ClaimBeforeWindow =
+  | { readonly kind: 'held'; readonly held: { readonly etag: string; readonly record: ArchivedAlert } }
+  | { readonly kind: 'existing'; readonly alert: Detection['alert'] };
+
+/**
+ * Claims the archive key of a match of a rule with alert suppression, before its window is consulted: `If-None-Match:
+ * *` with a `claimed` record marked `awaitingWindow`. When the key is taken (412), reads it (it exists) and classifies
+ * it: a claim awaiting its window that another live invocation holds is waited for (retryable error); one that is ours
+ * (an earlier attempt) or stale is taken over with `If-Match`, and the window is consulted again (it recognises an
+ * event it already counted or that opened it); anything else goes to deliverAlert with the archived alert. An
+ * unrecognised object (a raw alert of an older version, not JSON) is an alert nobody is known to have published:
+ * deliverAlert takes it over and publishes.
+ */
+async function claimBeforeWindow(
+  detection: Detection,
+  delivery: AlertDelivery,
+  log: Logger,
+  requestId: string,
+  fields: { readonly ruleId: string; readonly eventId: string; readonly archiveKey: string },
+): Promise<ClaimBeforeWindow> {
+  const { archiveKey } = fields;
+  const now = delivery.now ?? (() => new Date());
+  const pending: ArchivedAlert = {
+    format: ARCHIVE_FORMAT,
+    state: 'claimed',
+    ruleId: fields.ruleId,
+    eventId: fields.eventId,
+    requestId,
+    claimedAt: now().toISOString(),
+    awaitingWindow: true,
+    alert: detection.alert,
+  };
+  for (let round = 0; round < MAX_ARCHIVE_ROUNDS; round++) {
+    const created = await conditionalPut(delivery.archive, archiveKey, pending, { ifNoneMatch: '*' });
+    if (created.written) return { kind: 'held', held: { etag: created.etag, record: pending } };
+    if (created.reason !== 'PreconditionFailed') continue; // 409: a write in flight; try again
+    const current = await readJsonObject(delivery.archive, archiveKey);
+    if (current === undefined) continue; // Deleted in between: create it again.
+    const found = classifyArchiveObject(current, fields);
+    if (found.kind === 'unrecognised') return { kind: 'existing', alert: detection.alert };
+    if (found.kind !== 'claimed' || found.record.awaitingWindow !== true) return { kind: 'existing', alert: found.record.alert };
+    throwIfClaimHeld(found.record, requestId, now(), delivery.claimLeaseMs, archiveKey);
+    const takeover: ArchivedAlert = { ...pending, claimedAt: now().toISOString(), tookOver: { state: 'claimed', requestId: found.record.requestId, claimedAt: found.record.claimedAt } };
+    const replaced = await conditionalPut(delivery.archive, archiveKey, takeover, { ifMatch: current.etag });
+    if (replaced.written) {
+      log.warn('took over the delivery claim', { ...fields, previousState: 'claimed', previousRequestId: found.record.requestId, previousClaimedAt: found.record.claimedAt, awaitingWindow: true });
+      return { kind: 'held', held: { etag: replaced.etag, record: takeover } };
+    }
+    // Changed since we read it: look again.
+  }
+  throw new Error(`Could not claim the match of rule ${fields.ruleId} for event ${fields.eventId} at ${archiveKey} after ${MAX_ARCHIVE_ROUNDS} rounds of contention; Lambda will retry`);
 }
 
 /**
@@ -195,6 +239,7 @@ async function recordException(
   for (let round = 0; round < MAX_ARCHIVE_ROUNDS; round++) {
     const created = await conditionalPut(delivery.archive, archiveKey, record, { ifNoneMatch: '*' });
     if (created.written) return { ...fields, outcome: 'suppressed_by_exception' };
+    if (created.reason !== 'PreconditionFailed') continue; // 409: a write in flight; the key may not exist, create again
     const current = await readJsonObject(delivery.archive, archiveKey);
     if (current === undefined) continue; // Deleted in between: create it again.
     const found: ClassifiedArchiveObject = classifyArchiveObject(current, fields);
@@ -243,9 +288,24 @@ async function stepWindow(
   now: Date,
   duration: NonNullable<Detection['rule']['rule']['alertSuppression']>['duration'],
 ): Promise<WindowStep> {
+  // The window is read only once S3 has said it exists: first try to create the window this event opens (the answer
+  // when there is none), and read only after that create failed with 412 (or an If-Match update failed with 412).
+  let known = false;
   for (let round = 0; round < MAX_WINDOW_ROUNDS; round++) {
+    if (!known) {
+      const opening = decideSuppression(undefined, now, duration, key);
+      if (opening.action !== 'alert') throw new Error('decideSuppression suppressed without a window'); // cannot happen
+      const created = await conditionalPut(archive, windowKey, windowOpenedBy(opening, ruleId, terms, eventId, undefined), { ifNoneMatch: '*' });
+      if (created.written) return opening;
+      known = created.reason === 'PreconditionFailed';
+      continue;
+    }
     const read = await readJsonObject(archive, windowKey);
-    const stored = isStoredWindow(read?.json) ? read.json : undefined;
+    if (read === undefined) {
+      known = false; // deleted in between: create it
+      continue;
+    }
+    const stored = isStoredWindow(read.json) ? read.json : undefined;
     if (stored) {
       // A retry of an event that opened this window or an earlier one (current or expired): its alert may never have
       // been claimed (the invocation died after the window write). Alert again, with the same fields; deliverAlert
@@ -266,21 +326,33 @@ async function stepWindow(
     const decision = decideSuppression(stored?.window, now, duration, key);
     const next: StoredSuppressionWindow =
       decision.action === 'alert'
-        ? {
-            format: 'cloudtrail-stream-detector/suppression-window/v1',
-            ruleId,
-            terms,
-            window: decision.window,
-            openedBy: eventId,
-            ...(decision.previousWindow ? { previous: decision.previousWindow } : {}),
-            counted: [],
-            earlierOpeners: stored ? [...(stored.earlierOpeners ?? []), openingAlertOf(stored)].slice(-MAX_EARLIER_OPENERS) : [],
-          }
+        ? windowOpenedBy(decision, ruleId, terms, eventId, stored)
         : { ...(stored as StoredSuppressionWindow), window: decision.window, counted: [...(stored as StoredSuppressionWindow).counted, eventId].slice(-MAX_COUNTED_IDS) };
-    const written = await conditionalPut(archive, windowKey, next, read ? { ifMatch: read.etag } : { ifNoneMatch: '*' });
+    const written = await conditionalPut(archive, windowKey, next, { ifMatch: read.etag });
     if (written.written) return decision;
+    known = written.reason !== 'NoSuchKey'; // 412/409: changed, read again; 404: deleted, create it
   }
   throw new Error(`Could not update the suppression window ${windowKey} after ${MAX_WINDOW_ROUNDS} rounds of contention; Lambda will retry`);
+}
+
+/** The window an alerting event opens: after `stored` (the expired one it follows), or the first of its key. */
+function windowOpenedBy(
+  decision: Extract<SuppressionDecision, { action: 'alert' }>,
+  ruleId: string,
+  terms: readonly SuppressionTerm[],
+  eventId: string,
+  stored: StoredSuppressionWindow | undefined,
+): StoredSuppressionWindow {
+  return {
+    format: 'cloudtrail-stream-detector/suppression-window/v1',
+    ruleId,
+    terms,
+    window: decision.window,
+    openedBy: eventId,
+    ...(decision.previousWindow ? { previous: decision.previousWindow } : {}),
+    counted: [],
+    earlierOpeners: stored ? [...(stored.earlierOpeners ?? []), openingAlertOf(stored)].slice(-MAX_EARLIER_OPENERS) : [],
+  };
 }
 
 /** What the alert of the event that opened `stored` said (withSuppressionFields uses the window's start and end). */

@@ -9,6 +9,7 @@ import type { PatternGroup } from '../../src/engine/eventbridge/group-patterns';
 import { ruleConstructIds, TARGET_MAX_EVENT_AGE, TARGET_RETRY_ATTEMPTS, toCdkEventPattern } from './cloudtrail-rule-trigger';
 import { deadLetterQueue } from './dead-letter-queue';
 import { eventBridgeDeadLetterKeyStatement } from './event-bridge-dead-letter-key';
+import { FORWARDER_ROLE_NAME_PREFIX } from '../organization';
 
 export interface EventForwarderProps {
   /** The detector's pattern groups (`cloudTrailPatternGroups`): the forwarder selects exactly what the detector does. */
@@ -27,7 +28,8 @@ export interface EventForwarderProps {
  * detector's triggers — that put every matching CloudTrail event on the central bus. The event keeps its envelope
  * (`account`, `region`, `detail`): the detector sees where it happened. Cross-account and cross-region bus targets
  * need an execution role; this one may only `events:PutEvents` on the central bus, and only EventBridge rules of
- * this account may assume it. Retry policy at the maxima (24 h, 185 attempts), then the dead-letter queue.
+ * this account may assume it; it is named `CloudTrailDetectorForwarder-<region>`, the only principal the central bus
+ * admits. Retry policy at the maxima (24 h, 185 attempts), then the dead-letter queue.
  */
 export class EventForwarder extends Construct {
   readonly role: iam.Role;
@@ -39,6 +41,8 @@ export class EventForwarder extends Construct {
   constructor(scope: Construct, id: string, props: EventForwarderProps) {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', {
+      // The central bus policy admits this name only (docs/organization.md): the template needs CAPABILITY_NAMED_IAM.
+      roleName: `${FORWARDER_ROLE_NAME_PREFIX}${Aws.REGION}`,
       description: 'Lets the CloudTrail detector forwarding rules put matching events on the central event bus',
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },

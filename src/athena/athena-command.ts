@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { loadRulePack, RuleFileError } from '../engine/rules';
 import type { CliIo } from '../cli/cli-io';
 import { flag, UsageError, valueOption, type CommandDeclaration } from '../cli/command-line';
+import { printable, printableError } from '../cli/terminal-text';
 import { cloudTrailTableDdl } from './ddl';
 import { translateRule } from './rule-query';
 
@@ -89,7 +90,7 @@ export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<num
     pack = loadRulePack(directory);
   } catch (error) {
     if (error instanceof RuleFileError) {
-      io.stderr.write(`${PROGRAM}: ${error.message}\n`);
+      io.stderr.write(`${PROGRAM}: ${printableError(error)}\n`);
       return 2;
     }
     throw error;
@@ -99,7 +100,7 @@ export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<num
   const outputs: string[] = [];
   for (const rule of pack.rules) {
     if (rule.type !== 'query') {
-      io.stderr.write(`${PROGRAM}: skipped "${rule.name}" (${rule.sourceFile}): type ${rule.type} is not a query rule\n`);
+      io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.sourceFile)}): type ${rule.type} is not a query rule\n`);
       continue;
     }
     const result = translateRule(rule, { database, table, since: parsed.since, until: parsed.until });
@@ -107,11 +108,11 @@ export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<num
     if (result.ok) translated++;
     else {
       untranslated++;
-      io.stderr.write(`${PROGRAM}: not translated "${rule.name}" (${rule.sourceFile}): ${result.reason}\n`);
+      io.stderr.write(`${PROGRAM}: not translated "${printable(rule.name)}" (${printable(rule.sourceFile)}): ${printable(result.reason)}\n`);
     }
   }
   for (const rule of pack.unsupported) {
-    io.stderr.write(`${PROGRAM}: skipped "${rule.name}" (${rule.file}): type ${rule.type} is not a query rule\n`);
+    io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.file)}): type ${rule.type} is not a query rule\n`);
   }
   io.stdout.write(outputs.join('\n'));
   io.stderr.write(`${PROGRAM}: ${translated} query rule(s) translated, ${untranslated} not translated\n`);

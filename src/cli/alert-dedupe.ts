@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 /**
  * Remembers which (rule, event) pairs already alerted in this run, so a record that appears in several files (a
@@ -25,17 +25,46 @@ export class AlertDeduplicator {
 function eventKey(record: object): string {
   const eventId = (record as { eventID?: unknown }).eventID;
   if (typeof eventId === 'string' && eventId !== '') return `id:${eventId}`;
-  return `content:${createHash('sha256').update(canonicalJson(record)).digest('hex')}`;
+  return `content:${canonicalJsonHash(record)}`;
 }
 
-/** JSON with object keys sorted at every level, so equal content gives equal text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
+/**
+ * SHA-256 of the value's JSON with object keys sorted at every level, so equal content gives equal hashes. Walks the
+ * value with an explicit stack, never recursion: a record nested thousands of levels deep (JSON.parse accepts any
+ * depth) must not overflow the call stack and stop the scan.
+ */
+export function canonicalJsonHash(value: unknown): string {
+  const hash = createHash('sha256');
+  // Work items: a value to write, or literal text (separators and closing brackets) to write.
+  const stack: ({ readonly value: unknown } | string)[] = [{ value }];
+  while (stack.length > 0) {
+    const item = stack.pop() as { readonly value: unknown } | string;
+    if (typeof item === 'string') hash.update(item);
+    else pushValue(item.value, stack, hash);
   }
-  return JSON.stringify(value) ?? 'null';
+  return hash.digest('hex');
+}
+
+function pushValue(value: unknown, stack: ({ readonly value: unknown } | string)[], hash: Hash): void {
+  if (Array.isArray(value)) {
+    hash.update('[');
+    stack.push(']');
+    for (let index = value.length - 1; index >= 0; index -= 1) {
+      stack.push({ value: value[index] });
+      if (index > 0) stack.push(',');
+    }
+    return;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const keys = Object.keys(value).sort();
+    hash.update('{');
+    stack.push('}');
+    for (let index = keys.length - 1; index >= 0; index -= 1) {
+      const key = keys[index] as string;
+      stack.push({ value: (value as Record<string, unknown>)[key] });
+      stack.push(`${index > 0 ? ',' : ''}${JSON.stringify(key)}:`);
+    }
+    return;
+  }
+  hash.update(JSON.stringify(value) ?? 'null');
 }

@@ -25,6 +25,12 @@ export const SCAN_OPTIONS = {
     { long: 'exceptions' },
   ),
   exceptionsForAll: flag('apply every --exceptions list to every rule'),
+  maxObjectSize: valueOption(
+    'SIZE',
+    'read at most SIZE of each object\'s content, inflated (256M by default; 1M to 512M, K/M/G binary): past it one ' +
+      'error names the object, and the records before the limit are still scanned',
+    { parse: parseSize },
+  ),
   quiet: flag('no progress line on stderr (it is only drawn when stderr is a terminal)', { short: 'q' }),
   geoipDatabase: valueOption(
     'FILE',
@@ -121,6 +127,17 @@ function parseConcurrency(text: string, flag: string): number {
 function parseFormat(text: string, flag: string): 'json' | 'table' {
   if (text !== 'json' && text !== 'table') throw new UsageError(`${flag} needs 'json' or 'table', not '${text}'`);
   return text;
+}
+
+/**
+ * `256M`, `64MiB`, `1G`, `524288K`, or bytes: at least 1 MiB, at most 512 MiB (V8 cannot hold more of one object as
+ * text). K, M, G are binary (KiB, MiB, GiB). The value is in bytes.
+ */
+function parseSize(text: string, flag: string): number {
+  const match = /^(\d+)\s*(?:([KMG])(?:i?B)?|B)?$/i.exec(text.trim());
+  const bytes = match ? Number(match[1]) * 1024 ** ({ K: 1, M: 2, G: 3 }[(match[2] ?? '').toUpperCase() as 'K' | 'M' | 'G'] ?? 0) : Number.NaN;
+  if (!(bytes >= 1024 ** 2 && bytes <= 512 * 1024 ** 2)) throw new UsageError(`${flag} needs a size from 1M to 512M such as 256M or 64MiB, not '${text}'`);
+  return bytes;
 }
 
 function splitList(text: string): string[] {

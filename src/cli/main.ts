@@ -6,6 +6,7 @@ import { commandHelp, programHelp } from './command-help';
 import type { CommandDeclaration, OptionTable } from './command-line';
 import { REDRIVE_COMMAND } from './redrive/args';
 import { runCommand } from './run-command';
+import { printable } from './terminal-text';
 import { packageVersion, PROGRAM_DESCRIPTION, PROGRAM_NAME } from './usage';
 
 export type { CliIo } from './cli-io';
@@ -53,6 +54,6 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
 
 function usageError(stderr: NodeJS.WritableStream, message: string): number {
   const names = COMMANDS.map((command) => command.name).join(', ');
-  stderr.write(`${PROGRAM_NAME}: ${message}\nUsage: ${PROGRAM_NAME} COMMAND [options] [arguments]   (COMMAND: ${names})\nRun '${PROGRAM_NAME} --help' for details.\n`);
+  stderr.write(`${PROGRAM_NAME}: ${printable(message)}\nUsage: ${PROGRAM_NAME} COMMAND [options] [arguments]   (COMMAND: ${names})\nRun '${PROGRAM_NAME} --help' for details.\n`);
   return 2;
 }

@@ -4,6 +4,7 @@
  */
 import { commandHelp, usageLines } from './command-help';
 import { parseCommandLine, type CommandDeclaration, type OptionTable } from './command-line';
+import { printable } from './terminal-text';
 import { PROGRAM_NAME } from './usage';
 
 interface OutputStreams {
@@ -31,5 +32,5 @@ export async function runCommand<O extends OptionTable, A, Io extends OutputStre
 
 /** `PROGRAM COMMAND: message`, the usage, and where to read more. */
 export function usageErrorText(program: string, command: CommandDeclaration<OptionTable, unknown, never>, message: string): string {
-  return `${program} ${command.name}: ${message}\n${usageLines(program, command)}\nRun '${program} ${command.name} --help' for the options and examples.`;
+  return `${program} ${command.name}: ${printable(message)}\n${usageLines(program, command)}\nRun '${program} ${command.name} --help' for the options and examples.`;
 }

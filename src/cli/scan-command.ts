@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createDetector, type Detection, type Detector } from '../engine/detector';
 import { type InputError, type RecordItem } from '../engine/input';
-import { prefilterInWorkers } from '../engine/input/prefilter-pool';
-import { readRecordsForRules } from '../engine/input/read-prefiltered';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../engine/input/inflate';
+import { prepareEntries } from '../engine/input/prefilter-pool';
+import type { PreparedContent } from '../engine/input/prepare-content';
+import { readPreparedRecords } from '../engine/input/read-prefiltered';
 import { compileRules, loadRulePack, RuleFileError, type CompiledRule } from '../engine/rules';
 import type { EcsDocument } from '../engine/ecs/ecs-document';
 import type { Enrichment } from '../engine/enrichment';
@@ -23,6 +25,7 @@ import { createS3Client, clientRegion } from './s3/s3-client';
 import { s3Entries } from './s3/s3-source';
 import { isS3Url, parseS3Url, type S3Location } from './s3/s3-url';
 import { emptyS3Tally, emptyTally, formatSummary, type ScanTally } from './summary';
+import { printable, printableError } from './terminal-text';
 import { describeUnsupportedRule } from './unsupported-rules';
 import { usageLines } from './command-help';
 import { PROGRAM_NAME } from './usage';
@@ -62,17 +65,17 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     rules = compileRules(pack.rules);
     // --exceptions: the same checks as the synth (owner, reason, expiry), problems named by file, line and field.
     const loaded = MatchFilter.load(rules, options, io.cwd, new Date());
-    for (const note of loaded.notes) await errors.writeLine(note);
+    for (const note of loaded.notes) await errors.writeLine(printable(note));
     matchFilter = loaded.filter;
   } catch (error) {
-    await errors.writeLine(`${PROGRAM_NAME}: ${error instanceof Error ? error.message : String(error)}`);
+    await errors.writeLine(`${PROGRAM_NAME}: ${printableError(error)}`);
     await errors.writeLine(usageLines(PROGRAM_NAME, SCAN_COMMAND));
     return 2;
   }
   for (const path of options.paths) {
     const location = isS3Url(path) ? parseS3Url(path) : undefined;
     if (location !== undefined && 'error' in location) {
-      await errors.writeLine(`${PROGRAM_NAME}: ${location.error}`);
+      await errors.writeLine(`${PROGRAM_NAME}: ${printable(location.error)}`);
       await errors.writeLine(usageLines(PROGRAM_NAME, SCAN_COMMAND));
       return 2;
     }
@@ -84,7 +87,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     try {
       outputFile = await openOutput(outputPath);
     } catch (error) {
-      await errors.writeLine(`${PROGRAM_NAME}: cannot write alerts to ${options.output}: ${describeFsError(error)}`);
+      await errors.writeLine(`${PROGRAM_NAME}: cannot write alerts to ${printable(options.output)}: ${describeFsError(error)}`);
       return 2;
     }
   }
@@ -120,7 +123,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     progress.clear();
     scan.close();
   }
-  for (const line of matchFilter.unreported()) await errors.writeLine(line);
+  for (const line of matchFilter.unreported()) await errors.writeLine(printable(line));
   if (outputFile !== undefined) await closeOutput(outputFile, scan, options.output ?? '');
   if (interrupt.signal.aborted) scan.tally.interrupted = true;
   await errors.writeLine(formatSummary(scan.tally));
@@ -214,10 +217,11 @@ class Scan {
     const s3Locations = options.paths.filter(isS3Url).length;
     let listedLocations = 0;
     let listedObjects = 0;
+    const maxBytes = options.maxObjectSize ?? DEFAULT_MAX_OBJECT_BYTES;
     for (const group of groupArguments(options.paths)) {
       let entries: AsyncIterable<InputEntry>;
-      if (group.kind === 'local') entries = localEntries(group.paths, io.cwd);
-      else if (group.kind === 'stdin') entries = stdinEntries(io.stdin ?? process.stdin, this.signal);
+      if (group.kind === 'local') entries = localEntries(group.paths, io.cwd, maxBytes);
+      else if (group.kind === 'stdin') entries = stdinEntries(io.stdin ?? process.stdin, this.signal, maxBytes);
       else {
         const client = (this.s3Client ??= createS3Client());
         this.tally.s3 ??= emptyS3Tally();
@@ -228,6 +232,7 @@ class Scan {
           signal: this.signal,
           today,
           tally: this.tally.s3,
+          maxBytes,
           region: await clientRegion(client),
           onListed: (count) => {
             listedLocations += 1;
@@ -237,9 +242,10 @@ class Scan {
           },
         });
       }
-      // Large objects are gunzipped and pre-filtered on worker threads, ahead of this loop, in order.
-      for await (const entry of prefilterInWorkers(entries, this.detector.rules)) {
-        await this.handle(entry, group.kind !== 's3');
+      // Each object is inflated (once, within the limit) and pre-filtered ahead of this loop, large ones on worker
+      // threads; entries come out in order.
+      for await (const { entry, prepared } of prepareEntries(entries, this.detector.rules, { maxBytes })) {
+        await this.handle(entry, prepared, group.kind !== 's3');
         if (this.alerts.closed || this.signal.aborted) break;
       }
       if (this.alerts.closed || this.signal.aborted) break;
@@ -260,7 +266,7 @@ class Scan {
     await this.reportError({ kind: 'error', source: name, position: '', message: `cannot write alerts: ${describeFsError(failure)}` });
   }
 
-  private async handle(entry: InputEntry, counted: boolean): Promise<void> {
+  private async handle(entry: InputEntry, prepared: PreparedContent | undefined, counted: boolean): Promise<void> {
     switch (entry.kind) {
       case 'aborted':
         return;
@@ -279,8 +285,15 @@ class Scan {
       case 'content': {
         this.tally.files += 1;
         if (counted) this.localBytes += entry.content.byteLength;
+        if (prepared === undefined) return; // (every content entry is prepared)
         const findings: InputFindings = { records: 0, others: 0, accountedFor: 0 };
-        for (const item of readRecordsForRules(entry.content, entry.displayPath, this.detector.rules)) {
+        for (const note of prepared.notes) {
+          if (note.severity === 'error') {
+            findings.accountedFor += 1;
+            await this.reportError({ kind: 'error', source: entry.displayPath, position: '', message: note.message });
+          } else await this.writeError(`${entry.displayPath}: warning: ${note.message}`);
+        }
+        for (const item of readPreparedRecords(prepared, entry.displayPath)) {
           if (item.kind === 'record') {
             if (isCloudTrailRecord(item.record)) {
               findings.records += 1;
@@ -344,14 +357,29 @@ class Scan {
 
   private async scanRecord(item: RecordItem): Promise<void> {
     this.tally.records += 1;
-    let detections: Detection[];
+    let evaluated: { alerts: EcsDocument[]; suppressedLines: string[] };
     try {
-      detections = this.detector.detect(item.record, { receivedAt: this.receivedAt, original: item.original, envelope: item.envelope });
+      evaluated = this.evaluate(item);
     } catch (error) {
       // A record the engine cannot handle is an input problem like a malformed line: reported, and the scan goes on.
       await this.reportError({ ...item, kind: 'error', message: `cannot evaluate record: ${(error as Error).message}` });
       return;
     }
+    for (const line of evaluated.suppressedLines) await this.writeError(line);
+    for (const alert of evaluated.alerts) {
+      this.tally.alerts += 1;
+      await this.writeAlert(alert);
+    }
+  }
+
+  /**
+   * Everything done with one record before output: detection, de-duplication, exceptions and suppression. Any failure
+   * here (a record no step can handle) throws, and the caller reports it against the record's file and position.
+   */
+  private evaluate(item: RecordItem): { alerts: EcsDocument[]; suppressedLines: string[] } {
+    const detections: Detection[] = this.detector.detect(item.record, { receivedAt: this.receivedAt, original: item.original, envelope: item.envelope });
+    const alerts: EcsDocument[] = [];
+    const suppressedLines: string[] = [];
     for (const detection of detections) {
       if (!this.deduplicator.isFirst(detection.rule.rule.ruleId, item.record)) {
         this.tally.duplicateAlerts += 1;
@@ -362,12 +390,12 @@ class Scan {
       if (verdict.kind === 'suppressed') {
         if (verdict.by === 'exception') this.tally.suppressedByException = (this.tally.suppressedByException ?? 0) + 1;
         else this.tally.suppressedByWindow = (this.tally.suppressedByWindow ?? 0) + 1;
-        await this.writeError(verdict.line);
+        suppressedLines.push(verdict.line);
         continue;
       }
-      this.tally.alerts += 1;
-      await this.writeAlert(verdict.alert as unknown as EcsDocument);
+      alerts.push(verdict.alert as unknown as EcsDocument);
     }
+    return { alerts, suppressedLines };
   }
 
   private async writeAlert(alert: EcsDocument): Promise<void> {
@@ -394,8 +422,9 @@ class Scan {
     await this.writeError(`${where}: ${error.message}`);
   }
 
+  /** Every per-input line goes through here: names in it (paths, S3 keys, list ids) are escaped for the terminal. */
   private async writeError(line: string): Promise<void> {
-    await this.progress.around(() => this.errors.writeLine(line));
+    await this.progress.around(() => this.errors.writeLine(printable(line)));
   }
 }
 

@@ -1,6 +1,7 @@
 import type { UnsupportedRule } from '../engine/rules';
+import { printable } from './terminal-text';
 
 /** The stderr line that tells the operator a rule in their pack is skipped, so it is never silently dropped. */
 export function describeUnsupportedRule(rule: UnsupportedRule): string {
-  return `rules: "${rule.name}" (${rule.file}) is a ${rule.type} rule: not supported yet, not evaluated`;
+  return `rules: "${printable(rule.name)}" (${printable(rule.file)}) is a ${printable(rule.type)} rule: not supported yet, not evaluated`;
 }

@@ -78,7 +78,11 @@ describe('organization (central) mode', () => {
           Principal: '*',
           Action: 'events:PutEvents',
           Resource: { 'Fn::GetAtt': [busId, 'Arn'] },
-          Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } },
+          Condition: {
+            StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID },
+            // Only the forwarder roles, by name (issue 10, case 9): not any principal of the organization.
+            ArnLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/CloudTrailDetectorForwarder-*']] } },
+          },
         },
       ]);
       // No legacy single-principal form, and no open statement without the organization condition.
@@ -157,6 +161,8 @@ describe('organization (central) mode', () => {
       const roles = Object.values(ofType(forwarder, 'AWS::IAM::Role'));
       expect(roles).toHaveLength(1);
       expect(roles[0].Properties!.ManagedPolicyArns).toBeUndefined();
+      // The name the central bus policy admits (issue 10, case 9).
+      expect(roles[0].Properties!.RoleName).toEqual({ 'Fn::Join': ['', ['CloudTrailDetectorForwarder-', { Ref: 'AWS::Region' }]] });
       expect(identityStatements(forwarder)).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { Ref: CENTRAL_BUS_ARN_PARAMETER } }]);
       expect(roles[0].Properties!.AssumeRolePolicyDocument.Statement).toEqual([
         {

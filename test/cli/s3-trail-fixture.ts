@@ -183,3 +183,17 @@ function delimiterListing(bucket: string, prefix: string, keys: readonly string[
     '</ListBucketResult>',
   ].join('');
 }
+
+/** Environment for a scan against a local S3 endpoint: s3rver's credentials, and nothing from the user's AWS files. */
+export function localS3Environment(endpoint: string): Record<string, string | undefined> {
+  return {
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_SESSION_TOKEN: undefined,
+    AWS_REGION: 'us-east-1',
+    AWS_PROFILE: undefined,
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+  };
+}

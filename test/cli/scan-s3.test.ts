@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setEnvironment } from '../support/environment';
 import { startLocalS3, type LocalS3 } from '../support/local-s3';
 import { CLI, REPO_ROOT, eventIds, parseAlerts, runCli, scratchDirectory } from './cli-harness';
-import { ORGANIZATION, startCountingProxy, syntheticTrail, uploadObjects } from './s3-trail-fixture';
+import { localS3Environment, ORGANIZATION, startCountingProxy, syntheticTrail, uploadObjects } from './s3-trail-fixture';
 
 jest.setTimeout(60_000);
 
@@ -14,16 +14,7 @@ let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
 let disk: { path: string; cleanup: () => void };
 let restoreEnvironment: () => void;
 
-const s3Environment = (endpoint: string): Record<string, string | undefined> => ({
-  AWS_ENDPOINT_URL_S3: endpoint,
-  AWS_ACCESS_KEY_ID: 'S3RVER',
-  AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  AWS_SESSION_TOKEN: undefined,
-  AWS_REGION: 'us-east-1',
-  AWS_PROFILE: undefined,
-  AWS_CONFIG_FILE: '/nonexistent/aws-config',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-});
+const s3Environment = localS3Environment;
 
 beforeAll(async () => {
   s3 = await startLocalS3(BUCKET);

@@ -9,7 +9,7 @@ import { lambdaContext } from '../support/lambda-context';
 import { setEnvironment } from '../support/environment';
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../support/local-s3';
 import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
-import { synthesizeDetector, type SynthesizedDetector } from '../support/synthesize-detector';
+import { loadBundledHandler, synthesizeDetector, type SynthesizedDetector } from '../support/synthesize-detector';
 import { conformancePath } from '../support/conformance-data';
 
 /**
@@ -47,13 +47,7 @@ beforeAll(async () => {
     ALERT_ARCHIVE_PREFIX: 'alerts/',
     DETECTOR_RULES_PATH: undefined,
   });
-  const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    handler = (require(join(synthesized.bundleDirectory, 'index.js')) as { handler: Handler }).handler;
-  } finally {
-    quiet.mockRestore();
-  }
+  handler = loadBundledHandler<Handler>(synthesized);
 });
 
 afterAll(async () => {

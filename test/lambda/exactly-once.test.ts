@@ -221,11 +221,12 @@ describe('exactly one alert per CloudTrail event', () => {
     expect(await archived()).toMatchObject({ format: FORMAT, state: 'published', tookOver: { state: 'unrecognised' } });
   });
 
-  it('reads the object again after a 409 ConditionalRequestConflict on the claim', async () => {
+  it('tries the claim again after a 409 ConditionalRequestConflict, without reading a key that may be missing', async () => {
     s3.conflictNext(1, { method: 'PUT', condition: 'if-none-match' });
 
     await expect(containerA.handler(event, lambdaContext('req-409'))).resolves.toEqual({ alerts: 1, duplicates: 0 });
     expect(sns.publishes).toHaveLength(1);
+    expect(s3.requests.filter((request) => request.status === 403)).toEqual([]);
   });
 
   describe('when S3 fails (after the SDK retries)', () => {

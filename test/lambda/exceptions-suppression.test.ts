@@ -233,7 +233,8 @@ describe('Lambda: rule exceptions and alert suppression against local SNS and S3
       expect(sns.publishes).toHaveLength(2);
       expect(JSON.parse(JSON.parse(sns.publishes[1].message!).default).event.id).toBe(legacy);
       expect(await archived(legacy)).toMatchObject({ state: 'published', tookOver: { state: 'unrecognised' } });
-      expect(stdout.jsonLines()).toContainEqual(expect.objectContaining({ message: 'match falls in a suppression window but its archive key holds an alert; delivering it', archivedState: 'unrecognised' }));
+      // Unrecognised (nobody is known to have published it): taken over and published, before any window is consulted.
+      expect(stdout.jsonLines()).toContainEqual(expect.objectContaining({ message: 'took over the delivery claim', previousState: 'unrecognised' }));
       // Redelivered: a duplicate.
       await expect(lambda.handler(engineerEvent(legacy), lambdaContext('req-legacy-2'))).resolves.toEqual({ alerts: 1, duplicates: 1 });
       expect(sns.publishes).toHaveLength(2);
@@ -251,14 +252,21 @@ describe('Lambda: rule exceptions and alert suppression against local SNS and S3
       expect(await archived(later)).toMatchObject({ state: 'suppressed_by_window', requestId: 'req-later' });
     });
 
-    it('a crash between the window write and the claim: the retry publishes the opening alert exactly once, even after another event opened the next window', async () => {
+    /** The next publish fails (all SDK attempts), and so does the write that would give the claim back. */
+    function crashAfterWindowWrite(): void {
+      sns.failNext(3);
+      s3.failNext(3, { method: 'PUT', condition: 'if-match', keyPrefix: 'alerts/' });
+    }
+
+    it('a crash between the window write and the publish: the retry publishes the opening alert exactly once, even after another event opened the next window', async () => {
       const crashed = '5e6f0000-0000-4000-8000-00000000d021';
       const next = '5e6f0000-0000-4000-8000-00000000d022';
-      // The window write (suppression/...) succeeds; the claim (alerts/..., If-None-Match) fails for all SDK attempts.
-      s3.failNext(3, { method: 'PUT', condition: 'if-none-match', keyPrefix: 'alerts/' });
-      await expect(lambda.handler(engineerEvent(crashed), lambdaContext('req-crash'))).rejects.toMatchObject({ name: 'InternalError' });
-      expect(sns.publishAttempts).toBe(0);
-      expect(await s3.listObjects('alerts/')).toEqual([]);
+      // The claim (taken before the window) and the window write succeed; the publish fails, and so does giving the
+      // claim back: the archive keeps the claim awaiting its window, as after a crash right after the window write.
+      crashAfterWindowWrite();
+      await expect(lambda.handler(engineerEvent(crashed), lambdaContext('req-crash'))).rejects.toMatchObject({ name: 'InternalErrorException' });
+      expect(sns.publishes).toHaveLength(0);
+      expect(await archived(crashed)).toMatchObject({ state: 'claimed', awaitingWindow: true, requestId: 'req-crash' });
       const [windowKey] = await s3.listObjects('suppression/');
       const firstWindow = JSON.parse((await s3.readObject(windowKey))!.body);
       expect(firstWindow.openedBy).toBe(crashed);
@@ -281,10 +289,10 @@ describe('Lambda: rule exceptions and alert suppression against local SNS and S3
       expect(stdout.jsonLines().filter((line) => line.SuppressedByWindow === 1)).toHaveLength(0);
     });
 
-    it('a crash between the window write and the claim, retried while the window is open: publishes once', async () => {
+    it('a crash between the window write and the publish, retried while the window is open: publishes once', async () => {
       const crashed = '5e6f0000-0000-4000-8000-00000000d031';
-      s3.failNext(3, { method: 'PUT', condition: 'if-none-match', keyPrefix: 'alerts/' });
-      await expect(lambda.handler(engineerEvent(crashed), lambdaContext('req-crash'))).rejects.toMatchObject({ name: 'InternalError' });
+      crashAfterWindowWrite();
+      await expect(lambda.handler(engineerEvent(crashed), lambdaContext('req-crash'))).rejects.toMatchObject({ name: 'InternalErrorException' });
       await expect(lambda.handler(engineerEvent(crashed), lambdaContext('req-crash'))).resolves.toEqual({ alerts: 1, duplicates: 0 });
       await expect(lambda.handler(engineerEvent(crashed), lambdaContext('req-crash-2'))).resolves.toEqual({ alerts: 1, duplicates: 1 });
       expect(sns.publishes).toHaveLength(1);

@@ -20,7 +20,7 @@ const ACCOUNT_NAMES = { [MEMBER_ACCOUNT]: 'Payments-Prod' };
 const SEED_PATTERN = {
   source: ['aws.rds'],
   'detail-type': ['AWS API Call via CloudTrail'],
-  detail: { eventSource: ['rds.amazonaws.com'], eventName: ['StartExportTask'], errorCode: [{ exists: false }] },
+  detail: { eventSource: ['rds.amazonaws.com'], eventName: ['StartExportTask'], errorCode: [{ exists: false }, null, '', '-', 'none'] },
 };
 
 /**
@@ -145,6 +145,36 @@ describe('an event from a member account, delivered through the central bus', ()
       const keys = await s3.listObjects();
       expect(keys).toEqual([`alerts/119c8877-8613-416d-a98a-96b6664ee73a/${(event.detail as any).eventID}.json`]);
       expect(JSON.parse((await s3.readObject(keys[0]))!.body).alert.cloud.account.id).toBe(MEMBER_ACCOUNT);
+    });
+
+    it('refuses, with a metric and a log line, an event whose envelope account is not its record\'s recipient (issue 10, case 9)', async () => {
+      // Put on the central bus in the name of the security account, carrying a member account's record.
+      const forged = { ...memberAccountEvent(), id: 'forged-envelope', account: '123456789012' };
+      (forged.detail as Record<string, unknown>).eventID = 'f0rged00-0000-4000-8000-000000000009';
+      const [publishedBefore, archivedBefore] = [sns.publishes.length, await s3.listObjects()];
+      const stdout = captureStdout();
+      try {
+        await expect(lambda.handler(forged, lambdaContext('req-forged'))).resolves.toEqual({ alerts: 0, duplicates: 0, refused: 'account_mismatch' });
+      } finally {
+        stdout.restore();
+      }
+      expect(sns.publishes).toHaveLength(publishedBefore);
+      expect(await s3.listObjects()).toEqual(archivedBefore);
+      const lines = stdout.jsonLines();
+      const metric = lines.find((line) => line._aws !== undefined);
+      expect(metric).toMatchObject({
+        _aws: { CloudWatchMetrics: [{ Namespace: 'CloudTrailStreamDetector', Dimensions: [['Reason']], Metrics: [{ Name: 'RefusedEvents', Unit: 'Count' }] }] },
+        Reason: 'AccountMismatch',
+        RefusedEvents: 1,
+        EnvelopeAccount: '123456789012',
+        RecipientAccountId: MEMBER_ACCOUNT,
+      });
+      expect(lines.find((line) => line.level === 'error')).toMatchObject({
+        message: expect.stringContaining('event refused'),
+        envelopeAccount: '123456789012',
+        recipientAccountId: MEMBER_ACCOUNT,
+        envelopeId: 'forged-envelope',
+      });
     });
   });
 });

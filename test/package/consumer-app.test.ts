@@ -12,7 +12,7 @@ const REPOSITORY = join(__dirname, '..', '..');
 const SEED_PATTERN = {
   source: ['aws.rds'],
   'detail-type': ['AWS API Call via CloudTrail'],
-  detail: { eventSource: ['rds.amazonaws.com'], eventName: ['StartExportTask'], errorCode: [{ exists: false }] },
+  detail: { eventSource: ['rds.amazonaws.com'], eventName: ['StartExportTask'], errorCode: [{ exists: false }, null, '', '-', 'none'] },
 };
 
 const CONSUMER_APP = `

@@ -1,5 +1,6 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startConditionalS3, type ConditionalLocalS3 } from './conditional-s3';
+import type { PolicyDocument } from './iam-policy';
 import { LOCAL_S3_CREDENTIALS } from './local-s3';
 
 describe('conditional-write front before s3rver', () => {
@@ -71,5 +72,50 @@ describe('conditional-write front before s3rver', () => {
     await expect(put(client, 'k.json', 'x')).rejects.toMatchObject({ name: 'InternalError' });
     expect(s3.requests.map((request) => request.status)).toEqual([409, 500, 500, 500]);
     await expect(put(client, 'k.json', 'x')).resolves.toBeDefined();
+  });
+});
+
+describe('the front answers a read of a missing key as S3 answers the caller (issue 10, case 1)', () => {
+  const BUCKET = 'list-permission-test';
+  const bucketArn = `arn:aws:s3:::${BUCKET}`;
+  const getObjects: PolicyDocument = { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/alerts/*` }] };
+  const cases: [string, PolicyDocument[], number][] = [
+    ['object permissions only (the detector role)', [getObjects], 403],
+    ['s3:ListBucket on the bucket', [getObjects, { Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn }] }], 404],
+    ['s3:List* on every bucket', [getObjects, { Statement: [{ Effect: 'Allow', Action: ['s3:List*'], Resource: '*' }] }], 404],
+    ['s3:ListBucket on another bucket', [getObjects, { Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::other' }] }], 403],
+    [
+      's3:ListBucket only under an s3:prefix condition (a GET carries no s3:prefix)',
+      [getObjects, { Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['alerts/*'] } } }] }],
+      403,
+    ],
+    [
+      's3:ListBucket under StringLikeIfExists on s3:prefix',
+      [getObjects, { Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLikeIfExists: { 's3:prefix': ['alerts/*'] } } }] }],
+      404,
+    ],
+    [
+      's3:ListBucket allowed and denied',
+      [getObjects, { Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn }, { Effect: 'Deny', Action: 's3:*', Resource: bucketArn }] }],
+      403,
+    ],
+  ];
+
+  it.each(cases.map(([name, callerPolicies, status]) => ({ name, callerPolicies, status })))('with $name: GET and HEAD answer $status', async ({ callerPolicies, status }) => {
+    const front = await startConditionalS3(BUCKET, { callerPolicies });
+    const reader = new S3Client({ endpoint: front.endpoint, region: 'us-east-1', credentials: LOCAL_S3_CREDENTIALS });
+    try {
+      await expect(reader.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'alerts/missing.json' }))).rejects.toMatchObject({
+        name: status === 403 ? 'AccessDenied' : 'NoSuchKey',
+        $metadata: { httpStatusCode: status },
+      });
+      await expect(reader.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'alerts/missing.json' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: status } });
+      // An object that is there is read whatever the list permission.
+      await reader.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'alerts/present.json', Body: '{}' }));
+      await expect(reader.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'alerts/present.json' }))).resolves.toBeDefined();
+    } finally {
+      reader.destroy();
+      await front.stop();
+    }
   });
 });

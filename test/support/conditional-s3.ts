@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { isAllowed, type PolicyDocument } from './iam-policy';
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from './local-s3';
 
 /**
@@ -18,6 +19,15 @@ import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from './local-s3';
  * concurrent `If-None-Match: *` puts cannot both succeed. Real S3 answers 409 ConditionalRequestConflict when a
  * write races a conditional write in flight; here the lock makes that race impossible, so `conflictNext` injects it.
  * `failNext` injects server errors (500 InternalError, which the SDK retries) for S3-failure tests.
+ *
+ * A GET or HEAD of a missing key is answered as S3 answers the caller: 404 NoSuchKey only when the caller may
+ * `s3:ListBucket` on the bucket, else 403 AccessDenied (S3 will not tell a caller who may not list the bucket whether a
+ * key exists). s3rver answers 404 to everyone, which hid that a role without s3:ListBucket cannot tell "absent" from
+ * "denied". The caller's permissions are `callerPolicies`, the identity policies of the role as synthesized
+ * (`rolePolicies`, test/support/iam-policy.ts); none given means a caller with object permissions only, like the
+ * detector's role. The implicit check is evaluated as IAM evaluates it for that request: a GET carries no
+ * `s3:prefix`, so an `s3:ListBucket` granted only under an `s3:prefix` condition does not turn the 403 into a 404
+ * (AWS does not document this case; the front takes the stricter reading, and the detector relies on neither).
  */
 
 export interface S3RequestRecord {
@@ -55,7 +65,13 @@ interface PendingInjection {
   readonly match: InjectedS3Failure;
 }
 
-export async function startConditionalS3(bucket = 'alert-archive-test'): Promise<ConditionalLocalS3> {
+export interface ConditionalS3Options {
+  /** The caller's identity policies, resolved for the local bucket (default: none, so no s3:ListBucket). */
+  readonly callerPolicies?: readonly PolicyDocument[];
+}
+
+export async function startConditionalS3(bucket = 'alert-archive-test', options: ConditionalS3Options = {}): Promise<ConditionalLocalS3> {
+  const callerPolicies = options.callerPolicies ?? [];
   const backend = await startLocalS3(bucket);
   const backendUrl = new URL(backend.endpoint);
   const agent = new Agent({ keepAlive: true });
@@ -112,6 +128,13 @@ export async function startConditionalS3(bucket = 'alert-archive-test'): Promise
         record(injection.status);
         return sendS3Error(response, injection.status, injection.code, injection.message, incoming.url ?? '');
       }
+    }
+
+    // GetObject / HeadObject (the SDK adds `x-id`); not sub-resources such as `?acl` or `?tagging`.
+    const isObjectRead = (method === 'GET' || method === 'HEAD') && isObjectRequest && [...url.searchParams.keys()].every((name) => name === 'x-id');
+    if (isObjectRead && (await headEtag(bucketName, key)) === undefined && !isAllowed(callerPolicies, 's3:ListBucket', `arn:aws:s3:::${bucketName}`)) {
+      record(403);
+      return sendS3Error(response, 403, 'AccessDenied', 'Access Denied', incoming.url ?? '', undefined, method === 'HEAD');
     }
 
     const isConditionalPut = method === 'PUT' && isObjectRequest && (ifNoneMatch !== undefined || ifMatch !== undefined) && !url.search.includes('uploadId');
@@ -234,7 +257,7 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function sendS3Error(response: ServerResponse, status: number, code: string, message: string, resource: string, condition?: string): void {
+function sendS3Error(response: ServerResponse, status: number, code: string, message: string, resource: string, condition?: string, headOnly = false): void {
   const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
   const body =
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
@@ -246,7 +269,8 @@ function sendS3Error(response: ServerResponse, status: number, code: string, mes
     'content-length': Buffer.byteLength(body),
     'x-amz-request-id': requestId,
   });
-  response.end(body);
+  // A HEAD response has no body (S3 gives only the status; the SDK names the error after it).
+  response.end(headOnly ? undefined : body);
 }
 
 function escapeXml(text: string): string {

@@ -36,3 +36,14 @@ export function synthesizeDetector(context: Record<string, string>): Synthesized
 export function projectContext(context: Readonly<Record<string, unknown>>): Record<string, unknown> {
   return cdkContext(REPOSITORY_ROOT, context);
 }
+
+/** The bundle's handler, loaded as Lambda loads it (its cold-start log lines kept off the test output). */
+export function loadBundledHandler<H>(synthesized: SynthesizedDetector): H {
+  const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(join(synthesized.bundleDirectory, 'index.js')) as { handler: H }).handler;
+  } finally {
+    quiet.mockRestore();
+  }
+}

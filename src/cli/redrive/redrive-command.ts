@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { CliIo } from '../cli-io';
 import { LineWriter } from '../line-writer';
+import { printable } from '../terminal-text';
 import { PROGRAM_NAME } from '../usage';
 import type { RedriveArguments } from './args';
 import { classifyMessage } from './messages';
@@ -96,7 +97,7 @@ export async function runRedrive(parsed: RedriveArguments, io: CliIo): Promise<n
     lambda.destroy();
   }
 
-  if (receiveError !== undefined) await err.writeLine(`${PROGRAM_NAME}: ${receiveError}`);
+  if (receiveError !== undefined) await err.writeLine(`${PROGRAM_NAME}: ${printable(receiveError)}`);
   const outputFailure = out.unexpectedFailure;
   if (outputFailure !== undefined) await err.writeLine(`${PROGRAM_NAME}: cannot write to stdout: ${outputFailure.message}`);
   await err.writeLine(formatSummary(tally, queueUrl, dryRun, tally.received >= max));

@@ -4,7 +4,8 @@ import { mapOrdered } from '../ordered-pool';
 import type { S3Tally } from '../summary';
 import { keyMatchesFilters, planListPrefixes, skippedKeyKind, type KeyFilters } from './cloudtrail-key-layout';
 import { listFolders, listObjects } from './list-objects';
-import { readObject } from './read-object';
+import { rawSizeLimit, tooLargeMessage } from '../input-entry';
+import { ObjectTooLargeError, readObject } from './read-object';
 import { describeS3Error, isAbortError } from './s3-errors';
 import { formatS3Url, type S3Location } from './s3-url';
 
@@ -17,6 +18,8 @@ export interface S3ScanContext {
   /** `YYYY-MM-DD`, the end of an open --since range. */
   readonly today: string;
   readonly tally: S3Tally;
+  /** Per-object limit on inflated bytes; the transfer stops beyond rawSizeLimit(maxBytes). */
+  readonly maxBytes: number;
   /** The client's region, named when a bucket lives elsewhere. */
   readonly region?: string;
   /** Called with the number of objects to fetch from this location once its listing is complete. */
@@ -60,11 +63,12 @@ export async function* s3Entries(location: S3Location, context: S3ScanContext): 
     if (listed.skip !== undefined) return { kind: 'skipped-data', displayPath, reason: listed.skip };
     if (signal.aborted) return { kind: 'aborted', displayPath };
     try {
-      const content = await readObject(client, bucket, listed.key, { signal, onBytes: (count) => (tally.bytes += count) });
+      const content = await readObject(client, bucket, listed.key, { signal, onBytes: (count) => (tally.bytes += count), maxRawBytes: rawSizeLimit(context.maxBytes) });
       tally.objectsFetched += 1;
       return { kind: 'content', displayPath, content };
     } catch (error) {
       if (signal.aborted || isAbortError(error)) return { kind: 'aborted', displayPath };
+      if (error instanceof ObjectTooLargeError) return { kind: 'error', displayPath, message: tooLargeMessage(error.size, context.maxBytes) };
       return { kind: 'error', displayPath, message: describeS3Error(error, bucket, listed.key, 'get', context.region), located: true };
     }
   };

@@ -1,14 +1,19 @@
 /**
  * Event values are attacker-controlled: anyone who can call an AWS API chooses snapshot names, session names and
  * user agents. Before such a value is shown to a person it must not be able to add lines, reorder text (bidi
- * overrides), hide text (zero-width characters) or drive a terminal (escape sequences). Such characters are shown
- * as visible `\u{...}` escapes rather than removed, so the reader sees that something was there.
+ * overrides), hide text (zero-width characters, variation selectors, tag characters) or drive a terminal (escape
+ * sequences). Such characters are shown as visible `\u{...}` escapes rather than removed, so the reader sees that
+ * something was there.
+ *
+ * The set comes from Unicode's own data, through the runtime's property escapes, not from a hand list that falls
+ * behind each Unicode release: every control (Cc), every format character (Cf: bidi controls, soft hyphen, the
+ * invisible musical and shorthand format controls, tags), line and paragraph separators (Zl, Zp), every
+ * Default_Ignorable_Code_Point (what renderers draw as nothing: zero-width characters, the combining grapheme joiner,
+ * all variation selectors including U+E0100-E01EF, Hangul fillers, reserved ignorables), lone surrogates (Cs, only
+ * ever unpaired in a u-mode match), and U+2800 BRAILLE PATTERN BLANK, a symbol that renders as blank space and is
+ * used to fake empty names.
  */
-const UNSAFE_CHARACTERS =
-  // C0 and C1 controls and DEL; bidi marks, embeddings, overrides and isolates; zero-width characters;
-  // line and paragraph separators; byte-order mark; interlinear annotation; Unicode tag characters (U+E0000-E007F,
-  // invisible, used to smuggle hidden text); lone surrogates.
-  /[\u0000-\u001f\u007f-\u009f\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800]/gu;
 
 /** Makes a value safe to print on one line of an alert, capped at `maxLength` characters. */
 export function sanitizeInline(value: string, maxLength = 300): string {

@@ -45,8 +45,8 @@ export function mapEventMetadata(json: JsonObject, doc: DocumentBuilder, envelop
   doc.set(`${trail}.addendum.original_request_id`, asKeyword(member(addendum, 'originalRequestID')));
   doc.set(`${trail}.addendum.original_event_id`, asKeyword(member(addendum, 'originalEventID')));
   doc.set(`${trail}.session_credential_from_console`, asKeyword(json.sessionCredentialFromConsole));
-  doc.set(`${trail}.error_code`, asKeyword(json.errorCode));
-  doc.set(`${trail}.error_message`, asKeyword(json.errorMessage));
+  doc.set(`${trail}.error_code`, errorText(json.errorCode));
+  doc.set(`${trail}.error_message`, errorText(json.errorMessage));
   if (json.resources !== undefined) doc.set(`${trail}.resources`, mapResources(json.resources));
 }
 
@@ -114,4 +114,26 @@ export function mapConsoleLogin(json: JsonObject, doc: DocumentBuilder): void {
   doc.set(`${prefix}.login_to`, asKeyword(member(additional, 'LoginTo')));
   const mfaUsed = member(additional, 'MFAUsed');
   if (mfaUsed !== undefined) doc.set(`${prefix}.mfa_used`, mfaUsed !== 'No');
+}
+
+/**
+ * errorCode / errorMessage as keywords: a scalar as its keyword, an array (at any depth) as the keywords of its scalar
+ * elements, an object as nothing. This is where EventBridge looks too: its patterns see the scalar leaves of a field,
+ * arrays flattened, and an object is not a leaf. The success pre-filter (`errorCode` absent, null, "", "-" or "none",
+ * the values null removal erases) therefore lets through exactly the records this makes successes. Real CloudTrail
+ * writes only strings here; the other shapes are what a hostile or broken producer could send.
+ */
+function errorText(value: unknown): string | string[] | undefined {
+  if (!Array.isArray(value)) return asKeyword(value);
+  const keywords: string[] = [];
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (Array.isArray(next)) for (let index = next.length - 1; index >= 0; index -= 1) pending.push(next[index]);
+    else {
+      const keyword = asKeyword(next);
+      if (keyword !== undefined) keywords.push(keyword);
+    }
+  }
+  return keywords.length > 0 ? keywords : undefined;
 }

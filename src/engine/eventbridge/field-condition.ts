@@ -12,6 +12,8 @@ export type FieldMatcher =
   | { readonly kind: 'wildcard'; readonly value: string }
   | { readonly kind: 'exists'; readonly value: boolean }
   | { readonly kind: 'anythingBut'; readonly values: readonly string[] }
+  /** The JSON value null (present, but erased by the normalizer's null removal). */
+  | { readonly kind: 'null' }
   /** `equals-ignore-case`, `prefix: {equals-ignore-case}`, `suffix: {equals-ignore-case}`: ASCII values only. */
   | { readonly kind: 'equalsIgnoreCase' | 'prefixIgnoreCase' | 'suffixIgnoreCase'; readonly value: string };
 
@@ -37,6 +39,8 @@ export function matcherAccepts(matcher: FieldMatcher, value: string): boolean {
       return matcher.value;
     case 'anythingBut':
       return !matcher.values.includes(value);
+    case 'null':
+      return false;
     case 'equalsIgnoreCase':
       return value.toLowerCase() === matcher.value.toLowerCase();
     case 'prefixIgnoreCase':
@@ -65,6 +69,11 @@ export function intersectConditions(left: readonly FieldMatcher[], right: readon
 }
 
 function intersectMatchers(a: FieldMatcher, b: FieldMatcher): { matcher?: FieldMatcher; exact: boolean } {
+  if (a.kind === 'null' || b.kind === 'null') {
+    // null is a present value that is no string: only null itself and "exists" accept it.
+    const other = a.kind === 'null' ? b : a;
+    return { matcher: other.kind === 'null' || (other.kind === 'exists' && other.value) ? { kind: 'null' } : undefined, exact: true };
+  }
   if (a.kind === 'equals') return { matcher: acceptsWhenPresent(b, a.value) ? a : undefined, exact: true };
   if (b.kind === 'equals') return { matcher: acceptsWhenPresent(a, b.value) ? b : undefined, exact: true };
   if (a.kind === 'exists' || b.kind === 'exists') return intersectWithExists(a, b);
@@ -99,7 +108,7 @@ function intersectWithExists(a: FieldMatcher, b: FieldMatcher): { matcher?: Fiel
   return { matcher: exists.value ? other : undefined, exact: true };
 }
 
-function acceptsWhenPresent(matcher: FieldMatcher, value: string): boolean {
+function acceptsWhenPresent(matcher: Exclude<FieldMatcher, { kind: 'null' }>, value: string): boolean {
   return matcher.kind === 'exists' ? matcher.value : matcherAccepts(matcher, value);
 }
 
@@ -132,6 +141,8 @@ export function renderMatcher(matcher: FieldMatcher): EventPatternMatcher {
       return { exists: matcher.value };
     case 'anythingBut':
       return { 'anything-but': matcher.values.length === 1 ? matcher.values[0] : [...matcher.values] };
+    case 'null':
+      return null;
     case 'equalsIgnoreCase':
       return { 'equals-ignore-case': matcher.value };
     case 'prefixIgnoreCase':

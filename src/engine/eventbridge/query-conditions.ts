@@ -114,14 +114,28 @@ const NOT_CONSOLE_LOGIN: FieldMatcher = { kind: 'anythingBut', values: [CONSOLE_
 const IS_CONSOLE_LOGIN: FieldMatcher = { kind: 'equals', value: CONSOLE_LOGIN };
 
 /**
- * Success ⇒ no errorCode. (Success also means no errorMessage; CloudTrail API-call records carry errorMessage only
- * together with errorCode, so the pattern leaves errorMessage out, as AWS's own example patterns do.)
+ * errorCode as the normalizer sees it absent: missing, or one of the values its null removal erases (null, "", "-",
+ * "none"). An object holds no leaf for EventBridge and no keyword for the normalizer, so `exists: false` covers it on
+ * both sides. Anything else (whitespace, a number, a real code, an array holding one) is a failure on both sides.
+ */
+const NO_ERROR_CODE: FieldMatcher[] = [
+  { kind: 'exists', value: false },
+  { kind: 'null' },
+  { kind: 'equals', value: '' },
+  { kind: 'equals', value: '-' },
+  { kind: 'equals', value: 'none' },
+];
+
+/**
+ * Success ⇒ no errorCode, in the normalizer's sense (NO_ERROR_CODE). (Success also means no errorMessage; CloudTrail
+ * API-call records carry errorMessage only together with errorCode, so the pattern leaves errorMessage out, as AWS's
+ * own example patterns do: a record with errorMessage alone reaches the Lambda, which finds it a failure.)
  */
 function successConditions(): Alternatives {
   return anyOf([
     conjunction([
       [EVENT_NAME_PATH, [NOT_CONSOLE_LOGIN]],
-      [ERROR_CODE_PATH, [{ kind: 'exists', value: false }]],
+      [ERROR_CODE_PATH, NO_ERROR_CODE],
     ]),
     single(EVENT_NAME_PATH, [IS_CONSOLE_LOGIN]),
   ]);

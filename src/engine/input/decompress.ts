@@ -1,11 +1,13 @@
 import { gunzipSync } from 'node:zlib';
+import { DEFAULT_MAX_OBJECT_BYTES, isGzip } from './inflate';
 
-/** gzip's magic number. CloudTrail writes `.json.gz` objects, but names are not trusted: the bytes decide. */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
+export { isGzip } from './inflate';
 
-/** Returns the bytes unchanged unless they are gzip, in which case they are inflated. Throws on a corrupt stream. */
-export function gunzipIfCompressed(bytes: Uint8Array): Uint8Array {
-  return isGzip(bytes) ? gunzipSync(bytes) : bytes;
+/**
+ * Returns the bytes unchanged unless they are gzip, in which case they are inflated, synchronously, up to
+ * `maxBytes` (a RangeError beyond). Throws on a corrupt stream. For callers with the whole content at hand (tests,
+ * tools, a gzip nested in an object); the scan inflates each object once with `inflateObject`, which salvages.
+ */
+export function gunzipIfCompressed(bytes: Uint8Array, maxBytes = DEFAULT_MAX_OBJECT_BYTES): Uint8Array {
+  return isGzip(bytes) ? gunzipSync(bytes, { maxOutputLength: maxBytes }) : bytes;
 }

@@ -63,3 +63,16 @@ function describe(value: unknown): string {
 function withoutUndefined(envelope: EventBridgeEnvelopeInfo): EventBridgeEnvelopeInfo {
   return Object.fromEntries(Object.entries(envelope).filter(([, value]) => value !== undefined));
 }
+
+/**
+ * The account an event claims to come from, when it contradicts its own record: the envelope `account` (where
+ * EventBridge received the event) differs from the record's `recipientAccountId` (the account CloudTrail delivered it
+ * to). A CloudTrail event, also one forwarded from a member account to the central bus, keeps its envelope account,
+ * which is the recipient's; a mismatch means the event was crafted, e.g. by a principal putting events on the
+ * central bus in another account's name. Undefined when they agree or either is absent (nothing to compare).
+ */
+export function accountMismatch(record: Readonly<Record<string, unknown>>, envelope: EventBridgeEnvelopeInfo): { readonly envelopeAccount: string; readonly recipientAccountId: string } | undefined {
+  const recipient = record.recipientAccountId;
+  if (envelope.account === undefined || typeof recipient !== 'string' || recipient === '' || recipient === envelope.account) return undefined;
+  return { envelopeAccount: envelope.account, recipientAccountId: recipient };
+}

@@ -1,6 +1,7 @@
 import type { CompiledRule } from '../rules/detection-rule';
 import { isCloudTrailDigestPath } from './cloudtrail-digest';
 import { gunzipIfCompressed } from './decompress';
+import type { PreparedContent } from './prepare-content';
 import type { InputItem } from './input-item';
 import { hasJsonLinesName } from './json-lines';
 import { createRawPrefilter, prefilterRecords, type RawPrefilter } from './raw-prefilter';
@@ -24,21 +25,6 @@ export interface PrefilteredContent {
 
 const UTF8 = new TextDecoder('utf-8'); // as readRecords: drops a leading byte-order mark
 
-/** Results computed ahead (by worker threads), keyed by the content they belong to; each is taken once. */
-const precomputed = new WeakMap<Uint8Array, PrefilteredContent | null>();
-
-/** Hands `readRecordsForRules` the result of `prefilterContent` for this content (null: use readRecords). */
-export function rememberPrefiltered(content: Uint8Array, result: PrefilteredContent | null): void {
-  precomputed.set(content, result);
-}
-
-function takePrecomputed(content: Uint8Array | string): PrefilteredContent | null | undefined {
-  if (typeof content === 'string' || !precomputed.has(content)) return undefined;
-  const result = precomputed.get(content);
-  precomputed.delete(content);
-  return result;
-}
-
 const prefilters = new WeakMap<readonly CompiledRule[], RawPrefilter | undefined>();
 
 /** The pre-filter for a rule list, derived once per list; undefined when it cannot apply. */
@@ -48,19 +34,18 @@ export function prefilterForRules(rules: readonly CompiledRule[]): RawPrefilter 
 }
 
 /**
- * Decompresses, decodes and pre-filters one input; undefined when it must be read by `readRecords` instead (a digest
- * or JSON Lines name, broken gzip, anything but a valid `{"Records":[...]}` object whose kept records are objects).
+ * Decodes and pre-filters one input's inflated content; undefined when it must be read by `readRecords` instead (a
+ * digest or JSON Lines name, anything but a valid `{"Records":[...]}` object whose kept records are objects).
  */
 export function prefilterContent(content: Uint8Array | string, source: string, filter: RawPrefilter): PrefilteredContent | undefined {
   if (isCloudTrailDigestPath(source) || hasJsonLinesName(source)) return undefined;
   let text: string;
-  if (typeof content === 'string') {
-    text = content.startsWith('\uFEFF') ? content.slice(1) : content;
-  } else {
+  if (typeof content === 'string') text = content.startsWith('\uFEFF') ? content.slice(1) : content;
+  else {
     try {
-      text = UTF8.decode(gunzipIfCompressed(content));
+      text = UTF8.decode(content);
     } catch {
-      return undefined; // readRecords reports the gzip error
+      return undefined; // too large for a string: readRecords reports it
     }
   }
   const result = prefilterRecords(text, filter);
@@ -69,23 +54,15 @@ export function prefilterContent(content: Uint8Array | string, source: string, f
 }
 
 /**
- * `readRecords`, except that the records of a CloudTrail log object that none of `rules` can match are not parsed:
- * they come out as one `unmatched` count instead of record items. Every record that could alert, every error (with
- * its position) and every skipped part comes out exactly as from `readRecords`. `prefiltered`: the result of
- * `prefilterContent` for this content when already computed; null when that found it unsuitable. When not given, a
- * result remembered for this content (by the worker pool) is used, else it is computed here.
+ * The records of one prepared input (prepareContent): for a pre-filtered CloudTrail log object, the records some rule
+ * might match, and the others as one `unmatched` count; otherwise `readRecords` over the inflated content (salvaging
+ * up to the cut when it is incomplete). Every record that could alert, every error (with its position) and every
+ * skipped part comes out exactly as from `readRecords`.
  */
-export function* readRecordsForRules(
-  content: Uint8Array | string,
-  source: string,
-  rules: readonly CompiledRule[],
-  prefiltered?: PrefilteredContent | null,
-): Generator<InputItem | UnmatchedRecords> {
-  const filter = prefilterForRules(rules);
-  const ahead = prefiltered === undefined ? takePrecomputed(content) : prefiltered;
-  const result = filter === undefined || ahead === null ? undefined : ahead ?? prefilterContent(content, source, filter);
+export function* readPreparedRecords(prepared: PreparedContent, source: string): Generator<InputItem | UnmatchedRecords> {
+  const result = prepared.prefiltered;
   if (result === undefined) {
-    yield* readRecords(content, source);
+    yield* readRecords(prepared.bytes ?? new Uint8Array(0), source, { complete: prepared.complete });
     return;
   }
   for (const { index, original } of result.kept) {
@@ -93,4 +70,20 @@ export function* readRecordsForRules(
   }
   const unmatched = result.total - result.kept.length;
   if (unmatched > 0) yield { kind: 'unmatched', source, count: unmatched };
+}
+
+/** `readPreparedRecords` for content at hand (tests, tools): inflated and pre-filtered here, synchronously. */
+export function* readRecordsForRules(content: Uint8Array | string, source: string, rules: readonly CompiledRule[]): Generator<InputItem | UnmatchedRecords> {
+  const filter = prefilterForRules(rules);
+  let result: PrefilteredContent | undefined;
+  try {
+    result = filter === undefined ? undefined : prefilterContent(typeof content === 'string' ? content : gunzipIfCompressed(content), source, filter);
+  } catch {
+    result = undefined; // readRecords reports the gzip error
+  }
+  if (result === undefined) {
+    yield* readRecords(content, source);
+    return;
+  }
+  yield* readPreparedRecords({ notes: [], complete: true, prefiltered: result }, source);
 }

@@ -4,6 +4,7 @@ import { gunzipIfCompressed } from './decompress';
 import type { InputItem } from './input-item';
 import { hasJsonLinesName, looksLikeJsonLines, readJsonLines } from './json-lines';
 import { parseErrorItem } from './parse-error-item';
+import { salvageRecords } from './salvage-records';
 
 const UTF8 = new TextDecoder('utf-8'); // drops a leading byte-order mark, which JSON.parse would reject
 
@@ -15,7 +16,8 @@ const UTF8 = new TextDecoder('utf-8'); // drops a leading byte-order mark, which
  * Accepts: a CloudTrail log `{"Records": [...]}` (plain or gzipped), a single record, an EventBridge event wrapping a
  * record, a JSON array of records or events, and JSON Lines of any of these. An empty file holds no records.
  */
-export function* readRecords(content: Uint8Array | string, source: string): Generator<InputItem> {
+export function* readRecords(content: Uint8Array | string, source: string, options: { readonly complete?: boolean } = {}): Generator<InputItem> {
+  const complete = options.complete ?? true;
   if (isCloudTrailDigestPath(source)) {
     yield { kind: 'skipped', source, position: '', reason: 'cloudtrail-digest' };
     return;
@@ -27,11 +29,16 @@ export function* readRecords(content: Uint8Array | string, source: string): Gene
     try {
       text = UTF8.decode(gunzipIfCompressed(content));
     } catch (error) {
-      yield { kind: 'error', source, position: '', message: `cannot decompress gzip data: ${(error as Error).message}` };
+      yield { kind: 'error', source, position: '', message: describeReadError(error) };
       return;
     }
   }
   if (text.trim() === '') return;
+  if (!complete) {
+    // The content stops early (its cut was reported where it was found): the records before the cut still count.
+    yield* salvageRecords(text, source);
+    return;
+  }
   if (hasJsonLinesName(source)) {
     yield* readJsonLines(text, source);
     return;
@@ -46,4 +53,12 @@ export function* readRecords(content: Uint8Array | string, source: string): Gene
     return;
   }
   yield* itemsFromJsonValue(value, text.trim(), source, '');
+}
+
+/** A nested gzip that inflates past the limit is a RangeError from zlib, not damage. */
+function describeReadError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ERR_BUFFER_TOO_LARGE') return 'holds a gzip stream that inflates past the per-object limit (--max-object-size); not read';
+  if (code === 'ERR_STRING_TOO_LONG') return 'is too large to read as text; lower --max-object-size below 512 MiB';
+  return `cannot decompress gzip data: ${(error as Error).message}`;
 }

@@ -11,7 +11,7 @@ const SEED_QUERY = 'event.dataset:aws.cloudtrail and event.provider:rds.amazonaw
 const SEED_PATTERN = {
   source: ['aws.rds'],
   'detail-type': [API_CALL],
-  detail: { eventSource: ['rds.amazonaws.com'], eventName: ['StartExportTask'], errorCode: [{ exists: false }] },
+  detail: { eventSource: ['rds.amazonaws.com'], eventName: ['StartExportTask'], errorCode: [{ exists: false }, null, '', '-', 'none'] },
 };
 
 const compile = (query: string) => compileEventPattern(parseKql(query));

@@ -39,7 +39,7 @@ describe('compileEqlEventPattern', () => {
     );
     expect(pattern).toEqual({
       'detail-type': ['AWS API Call via CloudTrail'],
-      detail: { eventSource: ['lambda.amazonaws.com'], eventName: [{ prefix: { 'equals-ignore-case': 'AddPermission' } }], errorCode: [{ exists: false }] },
+      detail: { eventSource: ['lambda.amazonaws.com'], eventName: [{ prefix: { 'equals-ignore-case': 'AddPermission' } }], errorCode: [{ exists: false }, null, '', '-', 'none'] },
     });
     expect(precision).toBe('precise');
   });
