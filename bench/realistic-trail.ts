@@ -6,7 +6,7 @@
  * median about 300. About one successful RDS StartExportTask per 10,000 records (what the packaged rule must find),
  * and some failed ones (which it must not).
  */
-import { prng, type Random } from './synthetic-random';
+import { hex, pick, prng, uuid, type Random } from './synthetic-random';
 
 export interface GeneratedObject {
   readonly text: string;
@@ -94,20 +94,8 @@ interface Principal {
   readonly weight: number;
 }
 
-function hex(rand: Random, length: number): string {
-  let out = '';
-  while (out.length < length) out += Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');
-  return out.slice(0, length);
-}
 
-function uuid(rand: Random): string {
-  const h = hex(rand, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
-function pick<T>(rand: Random, items: readonly T[]): T {
-  return items[Math.floor(rand() * items.length)] as T;
-}
 
 function ip(rand: Random): string {
   return `${pick(rand, [3, 18, 34, 52, 54, 10, 172])}.${Math.floor(rand() * 256)}.${Math.floor(rand() * 256)}.${1 + Math.floor(rand() * 254)}`;
@@ -129,7 +117,7 @@ function assumedRole(rand: Random, account: string, role: string, session: strin
 }
 
 /** The object's cast: a few principals, each with its own identity, address and client, reused for all its calls. */
-function cast(rand: Random, account: string, region: string): Principal[] {
+function cast(rand: Random, account: string): Principal[] {
   const principals: Principal[] = [];
   for (let n = 1 + Math.floor(rand() * 3); n > 0; n -= 1) {
     principals.push({ kind: 'node', identity: assumedRole(rand, account, 'eks-node-role', `i-${hex(rand, 17)}`), sourceIPAddress: ip(rand), userAgent: AGENTS.node, weight: 4 });
@@ -150,7 +138,6 @@ function cast(rand: Random, account: string, region: string): Principal[] {
     userAgent: AGENTS.service,
     weight: 2,
   });
-  void region;
   return principals;
 }
 
@@ -213,7 +200,7 @@ export function realisticRecordCount(seed: number, index: number): number {
 
 export function generateRealisticObject(seed: number, index: number, account: string, region: string, startMs: number): GeneratedObject {
   const rand = prng(seed ^ Math.imul(index + 1, 0x9e3779b1));
-  const principals = cast(rand, account, region);
+  const principals = cast(rand, account);
   const resources: Resources = {
     kmsKeys: Array.from({ length: 3 }, () => `arn:aws:kms:${region}:${account}:key/${uuid(rand)}`),
     instances: Array.from({ length: 8 }, () => `i-${hex(rand, 17)}`),

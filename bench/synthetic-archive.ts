@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { generateRealisticObject, type GeneratedObject } from './realistic-trail';
-import { prng, type Random } from './synthetic-random';
+import { hex, pick, prng, uuid, type Random } from './synthetic-random';
 
 export type ArchiveProfile = 'realistic' | 'big-objects';
 /** Bumped whenever a profile's output changes, so that a stale cached archive is never reused. */
@@ -74,20 +74,8 @@ const AGENTS = [
 const ROLES = ['DataEngineer', 'Admin', 'ci-deploy', 'eks-node-role', 'lambda-exec-orders', 'ReadOnly', 'rds-s3-export'];
 const USERS = ['alice', 'bob', 'svc-backup', 'terraform', 'carol'];
 
-function hex(rand: Random, length: number): string {
-  let out = '';
-  while (out.length < length) out += Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');
-  return out.slice(0, length);
-}
 
-function uuid(rand: Random): string {
-  const h = hex(rand, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
-function pick<T>(rand: Random, items: readonly T[]): T {
-  return items[Math.floor(rand() * items.length)] as T;
-}
 
 function identity(rand: Random, account: string): Record<string, unknown> {
   const roll = rand();
