@@ -1,50 +1,53 @@
 /**
- * `npm run bench`: what the detector costs, each figure next to a baseline measured in the same run.
- *   1. per event: JSON.parse + normalize + evaluate the rules + build the alert, against JSON.parse + JSON.stringify,
- *      with the packaged rule and with the 85 query rules of Elastic's AWS pack (when ../shared/conformance has it),
- *      the latter also without the rule index (normalize every event, test every rule) to show what the index saves;
- *   2. Lambda bundle size, against a bare SNS-publish handler bundled the same way;
- *   3. module load time of the bundle (cold-start share), against the same baseline bundle.
- *   Enrichment (GeoIP/ASN, user agent): per-event cost with the shipped databases against the same detector without
- *   them (today's), repeated and ever-new addresses/agents; the deployment package with the enrichment files against
- *   the code alone; cold start (load + first event, which opens the databases) with and without them.
- *   4. archive scan (scan-bench.ts): records/s, MB/s and peak RSS of `scan` over a 200 MB and a 400 MB synthetic
- *      CloudTrail archive, against gunzip + JSON.parse alone (the floor) and `zcat | jq`. `--quick`: 20 and 40 MB.
- * Prints two Markdown tables; README.md shows the latest ones.
+ * `npm run bench`: what the detector costs, each figure next to a baseline measured in the same run, interleaved.
+ *   1. per event: JSON.parse + normalize + evaluate the rules + build the alert, against JSON.parse + JSON.stringify
+ *      of the same event (batches alternated with the variant's), with the packaged rule and with the 85 query rules
+ *      of Elastic's AWS pack (when ../shared/conformance has it), the latter also without the rule index;
+ *      enrichment (GeoIP/ASN, user agent) against the same detector without it;
+ *   2. CLI start-up (startup-bench.ts) against bare Node;
+ *   3. the Lambda (lambda-bench.ts): bundle size and module load, SDK bundled or the runtime's, against bare
+ *      handlers; the enrichment files' share of the package and of the cold start;
+ *   4. archive scan (scan-bench.ts): `scan` over synthetic archives (realistic and big-object profiles) against the
+ *      one- and two-thread floors, DuckDB and `zcat | jq`, with the packaged rule and Elastic's pack.
+ *      `--quick`: small archives, one round.
+ * Prints Markdown tables; docs/benchmark.md shows the latest ones.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { deflateRawSync } from 'node:zlib';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
 import { conformancePath } from '../src/conformance/conformance-dir';
 import { buildAlert } from '../src/engine/alerts/build-alert';
 import { createDetector, type Detector } from '../src/engine/detector';
 import { normalizeCloudTrail } from '../src/engine/ecs';
-import { compileRules, type CompiledRule, loadRulePack, loadRuleDirectory, rulePackToJson } from '../src/engine/rules';
-import { LAMBDA_BUNDLE_OPTIONS } from '../lib/lambda-bundle-options';
-import { enrichmentBundleFiles } from '../lib/enrichment-bundle';
+import { compileRules, type CompiledRule, loadRulePack, loadRuleDirectory } from '../src/engine/rules';
 import type { Enrichment } from '../src/engine/enrichment';
 import { loadDefaultEnrichment } from '../src/enrichment/load-enrichment';
 import { startExportTaskRecord } from '../test/support/cloudtrail-records';
+import { CLI_AGENT, lambdaFigures, type Row } from './lambda-bench';
 import { scanBench } from './scan-bench';
+import { startupFigures } from './startup-bench';
 
 const ROOT = resolve(__dirname, '..');
 const ELASTIC_AWS_RULES = conformancePath('elastic-aws-kuery-rules');
 
-interface Row {
-  readonly measure: string;
-  readonly ours: string;
-  readonly baseline: string;
-  readonly ratio: string;
+/** The CLI rows and the scans measure the compiled CLI: build it first when dist/ is missing or older than a source. */
+function ensureBuilt(): void {
+  const { currentCompiledFile } = require('../bin/compiled-build.js') as { currentCompiledFile(root: string, relativeJs: string): string | undefined };
+  if (currentCompiledFile(ROOT, 'src/cli/main.js') !== undefined) return;
+  process.stderr.write('bench: dist/ is missing or older than the sources: npm run build ...\n');
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status})`);
 }
 
 function main(): void {
-  const rows: Row[] = [...perEventCost(), ...enrichedPerEventCost(), ...bundleFigures()];
+  ensureBuilt();
+  const loadAtStart = loadavg();
+  const rows: Row[] = [...perEventCost(), ...enrichedPerEventCost(), ...startupFigures(), ...lambdaFigures()];
+  const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ');
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
   const lines = [
-    `Machine: ${machine}; ${new Date().toISOString().slice(0, 10)}`,
+    `Machine: ${machine}; ${new Date().toISOString().slice(0, 10)}; load average (1, 5, 15 min) ${load(loadAtStart)} at start, ${load(loadavg())} at end of this table (a shared machine: other work runs alongside, so only ratios of interleaved runs compare)`,
     '',
     '| measure | ours | baseline | ratio (ours / baseline) |',
     '|---|---:|---:|---:|',
@@ -59,19 +62,7 @@ function main(): void {
   }
 }
 
-/** Median of several timed batches, in microseconds per call. */
-function microsecondsPerCall(work: () => void, calls: number, batches = 7): number {
-  for (let i = 0; i < calls; i++) work(); // warm up the JIT before measuring
-  const samples: number[] = [];
-  for (let batch = 0; batch < batches; batch++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) work();
-    samples.push(Number(process.hrtime.bigint() - start) / 1000 / calls);
-  }
-  return median(samples);
-}
-
-/** Like microsecondsPerCall for two pieces of work, their batches alternated so that load on the machine hits both alike. */
+/** Microseconds per call of two pieces of work, medians of batches alternated so that load on the machine hits both alike. */
 function pairedMicrosecondsPerCall(first: () => void, second: () => void, calls: number, batches = 9): [number, number] {
   for (let i = 0; i < calls; i++) {
     first();
@@ -132,23 +123,23 @@ function perEventCost(): Row[] {
 
   let sink = 0;
   const rows: Row[] = [];
-  const baselines = new Map(
-    events.map(({ text }) => [text, microsecondsPerCall(() => void (sink += JSON.stringify(JSON.parse(text)).length), 2000)]),
-  );
   for (const { label: rulesLabel, detector } of sets) {
     for (const { label, text, matches } of events) {
       // A row is only worth printing if the event does what its label says for these rules.
       const found = detector.detect(JSON.parse(text), { receivedAt, original: text }).length;
       if (found > 0 !== matches) throw new Error(`${label} gives ${found} detections with ${rulesLabel}`);
-      const ours = microsecondsPerCall(() => {
-        const detections = detector.detect(JSON.parse(text), { receivedAt, original: text });
-        for (const detection of detections) sink += JSON.stringify(detection.alert).length;
-      }, 2000);
-      const baseline = baselines.get(text) as number;
+      const [ours, baseline] = pairedMicrosecondsPerCall(
+        () => {
+          const detections = detector.detect(JSON.parse(text), { receivedAt, original: text });
+          for (const detection of detections) sink += JSON.stringify(detection.alert).length;
+        },
+        () => void (sink += JSON.stringify(JSON.parse(text)).length),
+        2000,
+      );
       rows.push({
         measure: `per event, ${rulesLabel}, ${label}`,
         ours: `${ours.toFixed(1)} µs`,
-        baseline: `${baseline.toFixed(1)} µs (JSON.parse + JSON.stringify)`,
+        baseline: `${baseline.toFixed(1)} µs (JSON.parse + JSON.stringify, interleaved)`,
         ratio: `${(ours / baseline).toFixed(1)}×`,
       });
     }
@@ -156,8 +147,6 @@ function perEventCost(): Row[] {
   if (sink === 0) throw new Error('benchmark work was optimized away');
   return [...rows, ...skipped];
 }
-
-const CLI_AGENT = 'aws-cli/2.17.60 md/awscrt#0.21.2 ua/2.0 os/macos#23.6.0 md/arch#x86_64 lang/python#3.12.6 md/pyimpl#CPython';
 
 /**
  * The same detectors with and without the shipped enrichment (country + ASN databases, uap-core): the ratio is what
@@ -204,126 +193,6 @@ function enrichedPerEventCost(): Row[] {
   }
   if (sink === 0) throw new Error('benchmark work was optimized away');
   return rows;
-}
-
-/** Size of the files deflated one by one, as a zip deployment package stores them. */
-function deflatedKb(files: readonly string[]): number {
-  return files.reduce((sum, file) => sum + deflateRawSync(readFileSync(file), { level: 9 }).length, 0) / 1024;
-}
-
-/** Cold start in a fresh process: the bundled engine + rules + enrichment files loaded, then the first event. */
-function coldStart(bundleFile: string, enrichmentDirectory: string): { loadMs: number; firstEventMs: number } {
-  const record = JSON.stringify(startExportTaskRecord({ sourceIPAddress: '52.94.76.1', userAgent: CLI_AGENT }));
-  const samples = Array.from({ length: 9 }, () => {
-    const output = execFileSync(process.execPath, [bundleFile], {
-      env: { ...process.env, DETECTOR_ENRICHMENT_DIR: enrichmentDirectory, BENCH_RECORD: record },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const match = /^COLD=(.+)$/m.exec(output);
-    if (!match) throw new Error(`${bundleFile} printed no timing:\n${output}`);
-    return JSON.parse(match[1]) as { loadMs: number; firstEventMs: number; detections: number };
-  });
-  return { loadMs: median(samples.map((sample) => sample.loadMs)), firstEventMs: median(samples.map((sample) => sample.firstEventMs)) };
-}
-
-function enrichmentBundleFigures(outDir: string, codeFiles: readonly string[]): Row[] {
-  const enrichedDir = join(outDir, 'cold');
-  mkdirSync(join(enrichedDir, 'enrichment'), { recursive: true });
-  const files = enrichmentBundleFiles({}).map((file) => {
-    const target = join(enrichedDir, file.name);
-    if (file.sourcePath !== undefined) copyFileSync(file.sourcePath, target);
-    else writeFileSync(target, file.content ?? '');
-    return target;
-  });
-  const entry = bundle(join(ROOT, 'bench/cold-start-entry.ts'), join(enrichedDir, 'index.js'));
-  writeFileSync(join(enrichedDir, 'rules.json'), rulePackToJson(loadRuleDirectory(join(ROOT, 'rules'))));
-  const codeKb = codeFiles.reduce((sum, file) => sum + statSync(file).size, 0) / 1024;
-  const filesKb = files.reduce((sum, file) => sum + statSync(file).size, 0) / 1024;
-  const codeZipKb = deflatedKb(codeFiles);
-  const filesZipKb = deflatedKb(files);
-  const without = coldStart(entry, mkdtempSync(join(tmpdir(), 'ctsd-no-enrichment-')));
-  const withFiles = coldStart(entry, enrichedDir);
-  const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
-  return [
-    {
-      measure: 'Lambda package with enrichment files (code + enrichment/: country + ASN databases, uap-core regexes), unpacked',
-      ours: mb(codeKb + filesKb),
-      baseline: `${mb(codeKb)} (code only, today's)`,
-      ratio: `${((codeKb + filesKb) / codeKb).toFixed(1)}×`,
-    },
-    {
-      measure: 'the same, deflated as in the deployment zip',
-      ours: mb(codeZipKb + filesZipKb),
-      baseline: `${mb(codeZipKb)} (code only, today's)`,
-      ratio: `${((codeZipKb + filesZipKb) / codeZipKb).toFixed(1)}×`,
-    },
-    {
-      measure: 'cold start: engine + rules + enrichment loaded (files opened lazily), median of 9',
-      ours: `${withFiles.loadMs.toFixed(1)} ms`,
-      baseline: `${without.loadMs.toFixed(1)} ms (no enrichment files)`,
-      ratio: `${(withFiles.loadMs / without.loadMs).toFixed(2)}×`,
-    },
-    {
-      measure: 'cold start: first event (opens both databases, compiles 1,175 regexes), median of 9',
-      ours: `${withFiles.firstEventMs.toFixed(1)} ms`,
-      baseline: `${without.firstEventMs.toFixed(1)} ms (no enrichment files)`,
-      ratio: `${(withFiles.firstEventMs / without.firstEventMs).toFixed(1)}×`,
-    },
-  ];
-}
-
-function bundleFigures(): Row[] {
-  const outDir = mkdtempSync(join(tmpdir(), 'ctsd-bench-'));
-  const ours = bundle(join(ROOT, 'lambda/handler.ts'), join(outDir, 'ours/index.js'));
-  const baseline = bundle(join(ROOT, 'bench/baseline-sns-handler.ts'), join(outDir, 'baseline/index.js'));
-  const rulesPath = join(outDir, 'ours/rules.json');
-  writeFileSync(rulesPath, rulePackToJson(loadRuleDirectory(join(ROOT, 'rules'))));
-
-  const enrichmentRows = enrichmentBundleFigures(outDir, [ours, rulesPath]);
-  const oursLoad = moduleLoadMilliseconds(ours);
-  const baselineLoad = moduleLoadMilliseconds(baseline);
-  const oursKb = statSync(ours).size / 1024;
-  const baselineKb = statSync(baseline).size / 1024;
-  return [
-    {
-      measure: 'Lambda bundle size (minified)',
-      ours: `${oursKb.toFixed(0)} KB`,
-      baseline: `${baselineKb.toFixed(0)} KB (bare SNS-publish handler)`,
-      ratio: `${(oursKb / baselineKb).toFixed(2)}×`,
-    },
-    {
-      measure: 'module load time of the bundle (median of 15)',
-      ours: `${oursLoad.toFixed(1)} ms`,
-      baseline: `${baselineLoad.toFixed(1)} ms (bare SNS-publish handler)`,
-      ratio: `${(oursLoad / baselineLoad).toFixed(2)}×`,
-    },
-    ...enrichmentRows,
-  ];
-}
-
-function bundle(entry: string, outfile: string): string {
-  buildSync({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [entry], outfile, logLevel: 'error' });
-  return outfile;
-}
-
-/** Loads the bundle in a fresh Node process each time, as a cold start does, and times only the require. */
-function moduleLoadMilliseconds(file: string): number {
-  // The handler logs to stdout at cold start, so the timing goes out on its own marked line.
-  const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); process.stdout.write('\\nLOAD_MS=' + Number(process.hrtime.bigint() - t) / 1e6 + '\\n');`;
-  const env = {
-    ...process.env,
-    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
-    ALERT_ARCHIVE_BUCKET: 'alert-archive',
-    AWS_REGION: 'us-east-1',
-  };
-  const samples = Array.from({ length: 15 }, () => {
-    const output = execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const match = /^LOAD_MS=([\d.]+)$/m.exec(output);
-    if (!match) throw new Error(`loading ${file} printed no timing:\n${output}`);
-    return Number(match[1]);
-  });
-  return median(samples);
 }
 
 function median(values: number[]): number {

@@ -1,20 +1,28 @@
 /**
  * A deterministic synthetic CloudTrail archive for the scan benchmark: gzipped log objects in CloudTrail's key layout
- * (`AWSLogs/<acct>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/<acct>_CloudTrail_<region>_<stamp>_<rand>.json.gz`), each
- * holding 2–5 MB of `{"Records":[...]}` JSON with varied services, event names, identities and payload sizes, and
- * about one successful RDS StartExportTask per 10,000 records. Object `i` depends only on the seed and `i`, so a
- * smaller archive is a prefix of a larger one; archives are cached under the temp dir, keyed by generator version
- * and size.
+ * (`AWSLogs/<acct>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/<acct>_CloudTrail_<region>_<stamp>_<rand>.json.gz`), about
+ * one successful RDS StartExportTask per 10,000 records. Two profiles:
+ * - `realistic` (realistic-trail.ts): objects of 100–1,000 records (median about 300), a few principals repeating
+ *   mostly read-only calls, as production trails are;
+ * - `big-objects` (below): objects of 2–5 MB (1,300–3,300 records), varied services and identities, as many writes
+ *   as reads and payloads up to large policy documents: the stress case for per-object work and alert volume.
+ * Object `i` depends only on the seed, the profile and `i`, so a smaller archive is a prefix of a larger one;
+ * archives are cached under the temp dir, keyed by profile, generator version and size.
  */
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { generateRealisticObject, type GeneratedObject } from './realistic-trail';
+import { hex, pick, prng, uuid, type Random } from './synthetic-random';
 
-export const GENERATOR_VERSION = 3;
+export type ArchiveProfile = 'realistic' | 'big-objects';
+/** Bumped whenever a profile's output changes, so that a stale cached archive is never reused. */
+export const GENERATOR_VERSION: Readonly<Record<ArchiveProfile, number>> = { realistic: 1, 'big-objects': 3 };
 const SEED = 0x5eed_c7d;
 
 export interface Archive {
+  readonly profile: ArchiveProfile;
   readonly dir: string;
   readonly objects: number;
   readonly records: number;
@@ -22,6 +30,10 @@ export interface Archive {
   readonly compressedBytes: number;
   /** Successful rds StartExportTask records: what the seed rule must alert on. */
   readonly expectedMatches: number;
+  /** Records per object: smallest, median, largest. */
+  readonly objectRecords: { readonly min: number; readonly median: number; readonly max: number };
+  /** Median size of a gzipped object, in bytes. */
+  readonly medianGzBytes: number;
 }
 
 interface ObjectManifest {
@@ -30,18 +42,6 @@ interface ObjectManifest {
   readonly bytes: number;
   readonly gzBytes: number;
   readonly matches: number;
-}
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ACCOUNTS = ['123456789012', '210987654321', '555566667777'];
@@ -74,22 +74,10 @@ const AGENTS = [
 const ROLES = ['DataEngineer', 'Admin', 'ci-deploy', 'eks-node-role', 'lambda-exec-orders', 'ReadOnly', 'rds-s3-export'];
 const USERS = ['alice', 'bob', 'svc-backup', 'terraform', 'carol'];
 
-function hex(rand: () => number, length: number): string {
-  let out = '';
-  while (out.length < length) out += Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');
-  return out.slice(0, length);
-}
 
-function uuid(rand: () => number): string {
-  const h = hex(rand, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
-function pick<T>(rand: () => number, items: readonly T[]): T {
-  return items[Math.floor(rand() * items.length)] as T;
-}
 
-function identity(rand: () => number, account: string): Record<string, unknown> {
+function identity(rand: Random, account: string): Record<string, unknown> {
   const roll = rand();
   if (roll < 0.6) {
     const role = pick(rand, ROLES);
@@ -115,7 +103,7 @@ function identity(rand: () => number, account: string): Record<string, unknown> 
   return { type: 'Root', principalId: account, arn: `arn:aws:iam::${account}:root`, accountId: account, accessKeyId: `ASIA${hex(rand, 16).toUpperCase()}` };
 }
 
-function payload(rand: () => number, eventName: string, account: string, region: string): { request: unknown; response: unknown } {
+function payload(rand: Random, eventName: string, account: string, region: string): { request: unknown; response: unknown } {
   const size = rand();
   if (size < 0.25) return { request: null, response: null };
   if (size < 0.7) {
@@ -141,15 +129,15 @@ function payload(rand: () => number, eventName: string, account: string, region:
   };
 }
 
-function exportTask(rand: () => number, account: string, region: string): { request: unknown; response: unknown } {
+function exportTask(rand: Random, account: string, region: string): { request: unknown; response: unknown } {
   const id = `export-${hex(rand, 10)}`;
   const sourceArn = `arn:aws:rds:${region}:${account}:snapshot:orders-prod-${hex(rand, 6)}`;
   const common = { exportTaskIdentifier: id, sourceArn, s3BucketName: 'corp-exports', s3Prefix: 'nightly', iamRoleArn: `arn:aws:iam::${account}:role/rds-s3-export`, kmsKeyId: `arn:aws:kms:${region}:${account}:key/${uuid(rand)}` };
   return { request: common, response: { ...common, snapshotTime: 'Nov 20, 2026 3:00:05 AM', status: 'STARTING', percentProgress: 0, sourceType: 'SNAPSHOT' } };
 }
 
-/** One log object's JSON text; `matches` counts its successful StartExportTask records. */
-export function generateObject(index: number, targetBytes: number): { text: string; records: number; matches: number; account: string; region: string; stamp: string } {
+/** One log object of the big-objects profile; `matches` counts its successful StartExportTask records. */
+function generateBigObject(index: number, targetBytes: number): GeneratedObject {
   const rand = prng(SEED ^ Math.imul(index + 1, 0x9e3779b1));
   const account = ACCOUNTS[index % ACCOUNTS.length] as string;
   const region = REGIONS[Math.floor(index / ACCOUNTS.length) % REGIONS.length] as string;
@@ -214,43 +202,49 @@ export function generateObject(index: number, targetBytes: number): { text: stri
     parts.push(text);
     bytes += text.length + 1;
   }
-  const stamp = new Date(base).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').slice(0, 13) + 'Z';
-  return { text: `{"Records":[${parts.join(',')}]}`, records: parts.length, matches, account, region, stamp };
+  return { text: `{"Records":[${parts.join(',')}]}`, records: parts.length, matches };
 }
 
-function objectTarget(index: number): number {
+function bigObjectTarget(index: number): number {
   // 2–5 MB uncompressed, deterministic per object.
   return 2_000_000 + Math.floor(prng(SEED + index)() * 3_000_000);
 }
 
-/** Builds (or reuses) an archive of at least `megabytes` MB of uncompressed JSON. */
-export function buildArchive(megabytes: number, log: (line: string) => void): Archive {
+/** CloudTrail writes one object per account and region about every five minutes. */
+const OBJECT_INTERVAL_MS = 5 * 60 * 1000;
+
+function generate(profile: ArchiveProfile, index: number, account: string, region: string, start: Date): GeneratedObject {
+  return profile === 'realistic' ? generateRealisticObject(SEED, index, account, region, start.getTime()) : generateBigObject(index, bigObjectTarget(index));
+}
+
+/** Builds (or reuses) an archive of the profile with at least `megabytes` MB of uncompressed JSON. */
+export function buildArchive(profile: ArchiveProfile, megabytes: number, log: (line: string) => void): Archive {
   const root = join(tmpdir(), 'ctsd-bench-archive');
-  const dir = join(root, `v${GENERATOR_VERSION}-${megabytes}MB`);
+  const family = `${profile}-v${GENERATOR_VERSION[profile]}-`;
+  const dir = join(root, `${family}${megabytes}MB`);
   const manifestPath = join(dir, 'manifest.json');
-  if (existsSync(manifestPath)) return summarize(dir, JSON.parse(readFileSync(manifestPath, 'utf8')) as ObjectManifest[]);
+  if (existsSync(manifestPath)) return summarize(profile, dir, JSON.parse(readFileSync(manifestPath, 'utf8')) as ObjectManifest[]);
   rmSync(dir, { recursive: true, force: true });
   const data = join(dir, 'data');
-  // Objects of a smaller cached archive of the same version are reused (hard links): object i is the same everywhere.
-  const siblings = existsSync(root) ? readdirSync(root).filter((name) => name.startsWith(`v${GENERATOR_VERSION}-`) && existsSync(join(root, name, 'manifest.json'))) : [];
+  // Objects of a smaller cached archive of the same profile and version are reused (hard links): object i is the same everywhere.
+  const siblings = existsSync(root) ? readdirSync(root).filter((name) => name.startsWith(family) && existsSync(join(root, name, 'manifest.json'))) : [];
   const reusable = new Map<string, ObjectManifest>();
   for (const sibling of siblings) {
     for (const entry of JSON.parse(readFileSync(join(root, sibling, 'manifest.json'), 'utf8')) as ObjectManifest[]) {
       if (!reusable.has(entry.path)) reusable.set(entry.path, { ...entry, path: join(root, sibling, 'data', entry.path) });
     }
   }
-  log(`generating a ${megabytes} MB synthetic archive in ${dir} ...`);
+  log(`generating a ${megabytes} MB synthetic archive (${profile}) in ${dir} ...`);
   const manifest: ObjectManifest[] = [];
   let total = 0;
   for (let index = 0; total < megabytes * 1_000_000; index += 1) {
-    const target = objectTarget(index);
     // The key needs the object's metadata, which only generation gives; cheap enough to redo for a reused object.
     const rand = prng(SEED * 7 + index);
     const account = ACCOUNTS[index % ACCOUNTS.length] as string;
     const region = REGIONS[Math.floor(index / ACCOUNTS.length) % REGIONS.length] as string;
-    const day = new Date(Date.UTC(2026, 10, 1) + index * 5 * 60 * 1000);
-    const stamp = day.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').slice(0, 13) + 'Z';
-    const [yyyy, mm, dd] = day.toISOString().slice(0, 10).split('-') as [string, string, string];
+    const start = new Date(Date.UTC(2026, 10, 1) + index * OBJECT_INTERVAL_MS);
+    const stamp = start.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').slice(0, 13) + 'Z';
+    const [yyyy, mm, dd] = start.toISOString().slice(0, 10).split('-') as [string, string, string];
     const path = `AWSLogs/${account}/CloudTrail/${region}/${yyyy}/${mm}/${dd}/${account}_CloudTrail_${region}_${stamp}_${hex(rand, 16)}.json.gz`;
     const absolute = join(data, path);
     mkdirSync(dirname(absolute), { recursive: true });
@@ -261,7 +255,7 @@ export function buildArchive(megabytes: number, log: (line: string) => void): Ar
       total += previous.bytes;
       continue;
     }
-    const object = generateObject(index, target);
+    const object = generate(profile, index, account, region, start);
     const gz = gzipSync(object.text, { level: 6 });
     writeFileSync(absolute, gz);
     manifest.push({ path, records: object.records, bytes: Buffer.byteLength(object.text), gzBytes: gz.length, matches: object.matches });
@@ -269,16 +263,24 @@ export function buildArchive(megabytes: number, log: (line: string) => void): Ar
   }
   writeFileSync(`${manifestPath}.tmp`, JSON.stringify(manifest));
   renameSync(`${manifestPath}.tmp`, manifestPath); // the manifest marks a complete archive
-  return summarize(dir, manifest);
+  return summarize(profile, dir, manifest);
 }
 
-function summarize(dir: string, manifest: readonly ObjectManifest[]): Archive {
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+}
+
+function summarize(profile: ArchiveProfile, dir: string, manifest: readonly ObjectManifest[]): Archive {
+  const records = manifest.map((entry) => entry.records);
   return {
+    profile,
     dir: join(dir, 'data'),
     objects: manifest.length,
-    records: manifest.reduce((sum, entry) => sum + entry.records, 0),
+    records: records.reduce((sum, count) => sum + count, 0),
     uncompressedBytes: manifest.reduce((sum, entry) => sum + entry.bytes, 0),
     compressedBytes: manifest.reduce((sum, entry) => sum + entry.gzBytes, 0),
     expectedMatches: manifest.reduce((sum, entry) => sum + entry.matches, 0),
+    objectRecords: { min: Math.min(...records), median: median(records), max: Math.max(...records) },
+    medianGzBytes: median(manifest.map((entry) => entry.gzBytes)),
   };
 }

@@ -26,18 +26,23 @@ export const PREBUILT_BUNDLE_DIRECTORY = join('dist', 'detector-bundle');
 /**
  * Writes the handler bundle (esbuild, the options the benchmark measures, plus source maps) into `outdir` as
  * `index.js` and `index.js.map`. Used at synth when running from the sources, and by the package build.
+ * Returns the project's own source files that went into it (relative to the package root), for the build stamp.
  */
-export function bundleDetectorHandler(outdir: string): void {
+export function bundleDetectorHandler(outdir: string): string[] {
   // Only the source checkout bundles (esbuild is a development dependency); the compiled package never gets here.
   const { buildSync } = require('esbuild') as typeof import('esbuild');
-  buildSync({
+  const root = packageRoot();
+  const result = buildSync({
     ...LAMBDA_BUNDLE_OPTIONS,
-    entryPoints: [join(packageRoot(), 'lambda', 'handler.ts')],
+    entryPoints: [join(root, 'lambda', 'handler.ts')],
     outfile: join(outdir, 'index.js'),
     // Stack traces in the function's log point at the TypeScript sources (NODE_OPTIONS=--enable-source-maps).
     sourcemap: true,
     logLevel: 'warning',
+    absWorkingDir: root,
+    metafile: true,
   });
+  return Object.keys(result.metafile?.inputs ?? {}).filter((input) => !input.includes('node_modules/'));
 }
 
 export interface StagedDetectorCode {

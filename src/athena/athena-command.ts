@@ -1,13 +1,6 @@
-import { resolve } from 'node:path';
-import { loadRulePack, RuleFileError } from '../engine/rules';
 import type { CliIo } from '../cli/cli-io';
 import { flag, UsageError, valueOption, type CommandDeclaration } from '../cli/command-line';
-import { printable, printableError } from '../cli/terminal-text';
-import { cloudTrailTableDdl } from './ddl';
-import { translateRule } from './rule-query';
 
-const PROGRAM = 'cloudtrail-stream-detector athena';
-const PACKAGED_RULES_DIRECTORY = resolve(__dirname, '..', '..', 'rules');
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 const ATHENA_OPTIONS = {
@@ -21,7 +14,7 @@ const ATHENA_OPTIONS = {
   prefix: valueOption('PREFIX', "with --ddl: one trail region folder's key prefix, e.g. AWSLogs/111122223333/CloudTrail/eu-west-1"),
 } as const;
 
-interface AthenaArguments {
+export interface AthenaArguments {
   readonly ddl: boolean;
   readonly rules?: string;
   readonly database: string;
@@ -60,61 +53,13 @@ CREATE TABLE statement for that table instead (AWS's documented CloudTrail table
     if (!options.ddl && (options.bucket !== undefined || options.prefix !== undefined)) throw new UsageError('--bucket and --prefix go with --ddl');
     return { ...options, ddl: options.ddl === true, database: options.database ?? 'default', table: options.table ?? 'cloudtrail_logs' };
   },
-  run: runAthena,
+  run(args, io) {
+    // Loaded when the command runs: --help and usage errors need none of the rule engine.
+    return (require('./run-athena') as typeof import('./run-athena')).runAthena(args, io);
+  },
 };
 
 function parseDay(text: string, flag: string): string {
   if (!DAY.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) throw new UsageError(`${flag} must be a date YYYY-MM-DD`);
   return text;
-}
-
-/** `athena`: prints Athena SQL for each query rule (or the table DDL); untranslatable rules are named on stderr. */
-export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<number> {
-  const { database, table } = parsed;
-  if (parsed.ddl) {
-    io.stdout.write(
-      cloudTrailTableDdl({
-        database,
-        table,
-        bucket: parsed.bucket as string,
-        prefix: parsed.prefix as string,
-        projectionStart: (parsed.since ?? '2020-01-01').replace(/-/g, '/'),
-      }),
-    );
-    return 0;
-  }
-  const rulesOption = parsed.rules;
-  const directory = rulesOption === undefined ? PACKAGED_RULES_DIRECTORY : resolve(io.cwd, rulesOption);
-  let pack;
-  try {
-    pack = loadRulePack(directory);
-  } catch (error) {
-    if (error instanceof RuleFileError) {
-      io.stderr.write(`${PROGRAM}: ${printableError(error)}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  let translated = 0;
-  let untranslated = 0;
-  const outputs: string[] = [];
-  for (const rule of pack.rules) {
-    if (rule.type !== 'query') {
-      io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.sourceFile)}): type ${rule.type} is not a query rule\n`);
-      continue;
-    }
-    const result = translateRule(rule, { database, table, since: parsed.since, until: parsed.until });
-    outputs.push(result.sql);
-    if (result.ok) translated++;
-    else {
-      untranslated++;
-      io.stderr.write(`${PROGRAM}: not translated "${printable(rule.name)}" (${printable(rule.sourceFile)}): ${printable(result.reason)}\n`);
-    }
-  }
-  for (const rule of pack.unsupported) {
-    io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.file)}): type ${rule.type} is not a query rule\n`);
-  }
-  io.stdout.write(outputs.join('\n'));
-  io.stderr.write(`${PROGRAM}: ${translated} query rule(s) translated, ${untranslated} not translated\n`);
-  return 0;
 }

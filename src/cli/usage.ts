@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../../lib/package-paths';
 
 export const PROGRAM_NAME = 'cloudtrail-stream-detector';
 
@@ -9,6 +10,6 @@ re-drive dead-lettered events, write the auditor's report.`;
 
 /** The package's version, as `--version` prints it. */
 export function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   return manifest.version;
 }

@@ -4,12 +4,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { addDetectorStacks, DETECTOR_STACK_ID } from '../../lib/detector-app';
+import { packageRoot } from '../../lib/package-paths';
 import { describeExceptions } from '../engine/exceptions';
 import type { ReportInput } from './report-input';
 import type { CfnTemplate } from './template';
 import { toolVersions } from './versions';
 
-export const REPOSITORY_ROOT = join(__dirname, '..', '..');
+/** The project's root folder, from the TypeScript sources and from the compiled code in dist/ alike. */
+export const REPOSITORY_ROOT = packageRoot();
 export const STACK_ID = DETECTOR_STACK_ID;
 
 /**

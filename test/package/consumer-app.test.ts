@@ -55,6 +55,7 @@ describe('the package, used by another CDK app', () => {
   let assembly: string;
   let printed: { rules: number; topic: unknown };
   let packedFiles: string[];
+  let installed: string;
 
   beforeAll(() => {
     const work = mkdtempSync(join(tmpdir(), 'consumer-'));
@@ -70,7 +71,7 @@ describe('the package, used by another CDK app', () => {
 
     appDirectory = join(work, 'app');
     const modules = join(appDirectory, 'node_modules');
-    const installed = join(modules, 'cloudtrail-stream-detector');
+    installed = join(modules, 'cloudtrail-stream-detector');
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', join(packs, tarball), '-C', installed, '--strip-components=1']);
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
@@ -95,6 +96,16 @@ describe('the package, used by another CDK app', () => {
       expect(packedFiles).toContain(file);
     }
     expect(packedFiles.filter((file) => file.startsWith('package/test/') || file.startsWith('package/node_modules/'))).toEqual([]);
+  });
+
+  it('runs its command line from the compiled code, which the build stamp says is current, with the packaged rules', () => {
+    const { currentCompiledFile } = require('../../bin/compiled-build.js') as { currentCompiledFile(root: string, relativeJs: string): string | undefined };
+    expect(packedFiles).toEqual(expect.arrayContaining(['package/dist/build-stamp.json', 'package/dist/src/cli/main.js', 'package/dist/src/engine/input/prefilter-worker.js']));
+    expect(currentCompiledFile(installed, 'src/cli/main.js')).toBe(join(installed, 'dist', 'src', 'cli', 'main.js'));
+    const cli = join(installed, 'bin', 'cloudtrail-stream-detector.js');
+    expect(execFileSync(process.execPath, [cli, '--version'], { cwd: appDirectory, encoding: 'utf8' })).toMatch(/^cloudtrail-stream-detector \d+\.\d+\.\d+\n$/);
+    const sql = execFileSync(process.execPath, [cli, 'athena'], { cwd: appDirectory, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(sql).toContain("eventname = 'StartExportTask'");
   });
 
   it('synthesizes the detector with the rule objects, the subscription and the tags it was given', () => {
