@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { MemoryStateStore } from '../../../src/engine/state';
+import { distinctValues, valueCombinations } from '../../../src/engine/stateful';
+import { NewTermsOracle, ThresholdOracle, type OracleAlert } from './contract-oracle';
+import { documentOf, newTermsRule, runStream, thresholdRule, type EngineAlert, type StreamEvent } from './stream-harness';
+
+/**
+ * The bounded reducers (clusters of sightings, pruned event lists, expiring keys) against the literal contract, on
+ * random streams with every trap mixed in: times on a coarse grid so window edges are hit exactly, disorder up to
+ * the lateness allowance, re-deliveries, array fields, missing fields, resets after threshold alerts.
+ */
+
+const STEP = 30_000;
+const T0 = Date.parse('2026-11-20T00:00:00Z');
+const H = 10 * STEP;
+const NEW_TERMS_LATENESS = 20 * STEP;
+const W = 4 * STEP;
+const THRESHOLD_LATENESS = 10 * STEP;
+
+const VALUES = ['x', 'y', 'z', 'v', 'w'] as const;
+const fieldValue = (pool: number) =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...VALUES.slice(0, pool)) },
+    { weight: 1, arbitrary: fc.uniqueArray(fc.constantFrom(...VALUES.slice(0, pool)), { minLength: 1, maxLength: 3 }) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
+
+interface Step {
+  readonly redeliver: number | undefined;
+  readonly move: number;
+  readonly a: string | string[] | undefined;
+  readonly b: string | string[] | undefined;
+  readonly c: string | string[] | undefined;
+}
+
+/** `maxMove` grid steps forward at most; `pool` values per field: sparse terms reach the window edges exactly. */
+const steps = (maxMove: number, pool: number) =>
+  fc.array(
+    fc.record({
+      redeliver: fc.option(fc.nat(), { freq: 6, nil: undefined }),
+      move: fc.integer({ min: -1, max: maxMove }),
+      a: fieldValue(pool),
+      b: fieldValue(pool),
+      c: fieldValue(pool),
+    }),
+    { minLength: 1, maxLength: 60 },
+  );
+
+/** Times go forward on the grid, and sometimes back, never further than `lateness` behind the newest. */
+function streamOf(stepsList: readonly Step[], lateness: number, backJump: number): StreamEvent[] {
+  const events: StreamEvent[] = [];
+  let newest = T0;
+  stepsList.forEach((step, i) => {
+    if (step.redeliver !== undefined && events.length > 0) {
+      const earlier = events[step.redeliver % events.length] as StreamEvent;
+      if (earlier.time >= newest - lateness) {
+        events.push(earlier);
+        return;
+      }
+    }
+    const time = step.move >= 0 ? newest + step.move * STEP : Math.max(newest - ((i * 7) % (backJump + 1)) * STEP, newest - lateness);
+    newest = Math.max(newest, time);
+    const fields: Record<string, unknown> = {};
+    if (step.a !== undefined) fields['f.a'] = step.a;
+    if (step.b !== undefined) fields['f.b'] = step.b;
+    if (step.c !== undefined) fields['f.c'] = step.c;
+    events.push({ id: `e${i}`, time, fields });
+  });
+  return events;
+}
+
+function identity(alert: { eventId: string; key: readonly string[] }): string {
+  return JSON.stringify([alert.eventId, alert.key]);
+}
+
+/** Engine alerts equal the oracle's once repeats (the same alert raised again for a retry) are set aside. */
+function expectSameAlerts(engine: readonly EngineAlert[], oracle: readonly OracleAlert[], withCounts: boolean): void {
+  const first = engine.filter((alert) => !alert.repeated);
+  const project = (alert: EngineAlert | OracleAlert) =>
+    withCounts ? { eventId: alert.eventId, key: alert.key, count: alert.count, from: alert.from, distinct: alert.distinct } : { eventId: alert.eventId, key: alert.key };
+  expect(first.map(project)).toEqual(oracle.map(project));
+  const raised = new Set(first.map(identity));
+  for (const repeat of engine.filter((alert) => alert.repeated)) expect(raised.has(identity(repeat))).toBe(true);
+}
+
+describe('new_terms reducer = the contract', () => {
+  it.each([
+    { fields: ['f.a'], maxMove: 3, pool: 3 },
+    { fields: ['f.a'], maxMove: 12, pool: 5 },
+    { fields: ['f.a', 'f.b'], maxMove: 8, pool: 3 },
+    { fields: ['f.a', 'f.b', 'f.c'], maxMove: 6, pool: 2 },
+  ])('on random streams, %j', async ({ fields, maxMove, pool }) => {
+    await fc.assert(
+      fc.asyncProperty(steps(maxMove, pool), fc.integer({ min: 0, max: 20 }), async (stepList, backJump) => {
+        const events = streamOf(stepList, NEW_TERMS_LATENESS, backJump);
+        const rule = newTermsRule(fields, H);
+        const engine = await runStream(rule, events, new MemoryStateStore(), { newTermsLatenessMs: NEW_TERMS_LATENESS });
+        const oracle = new NewTermsOracle(H);
+        const expected = events.flatMap((event) => oracle.process({ id: event.id, time: event.time, keys: valueCombinations(documentOf(event), fields).combinations }));
+        expectSameAlerts(engine, expected, false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('threshold reducer = the contract', () => {
+  it.each([
+    { fields: ['f.a'], value: 3 },
+    { fields: [], value: 2 },
+    { fields: ['f.a', 'f.b'], value: 1 },
+    { fields: ['f.a'], value: 1, cardinality: { field: 'f.c', value: 2 } },
+    { fields: [], value: 2, cardinality: { field: 'f.b', value: 3 } },
+  ])('on random streams, %j', async ({ fields, value, cardinality }) => {
+    await fc.assert(
+      fc.asyncProperty(steps(3, 3), fc.integer({ min: 0, max: 10 }), async (stepList, backJump) => {
+        const events = streamOf(stepList, THRESHOLD_LATENESS, backJump);
+        const rule = thresholdRule(fields, value, W, cardinality);
+        const engine = await runStream(rule, events, new MemoryStateStore(), { thresholdLatenessMs: THRESHOLD_LATENESS });
+        const oracle = new ThresholdOracle(value, W, cardinality?.value);
+        const expected = events.flatMap((event) =>
+          oracle.process({
+            id: event.id,
+            time: event.time,
+            keys: valueCombinations(documentOf(event), fields).combinations,
+            ...(cardinality ? { cardinality: distinctValues(documentOf(event), cardinality.field) } : {}),
+          }),
+        );
+        expectSameAlerts(engine, expected, true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
