@@ -17,6 +17,8 @@ export interface DynamoDbRequestRecord {
   /** `GetItem`, `UpdateItem`, ... */
   readonly operation: string;
   readonly status: number;
+  /** The request's `ConsistentRead` (reads only). */
+  readonly consistentRead?: boolean;
 }
 
 export type InjectedDynamoDbFailure =
@@ -34,6 +36,8 @@ export interface LocalDynamoDb {
   readonly endpoint: string;
   /** A client of the front (region us-east-1, local credentials). */
   readonly client: DynamoDBClient;
+  /** Another client, as a second Lambda container would have (its own connections); destroyed by `stop`. */
+  newClient(options?: { readonly maxAttempts?: number }): DynamoDBClient;
   readonly requests: readonly DynamoDbRequestRecord[];
   /** Creates an on-demand table keyed like the state table; returns its name. */
   createStateTable(name?: string): Promise<string>;
@@ -42,6 +46,11 @@ export interface LocalDynamoDb {
   scanTable(name: string): Promise<Record<string, { S?: string; N?: string }>[]>;
   /** Answers the next `count` requests of `operation` (any when omitted) with `failure`. */
   failNext(count: number, failure: InjectedDynamoDbFailure, operation?: string): void;
+  /**
+   * Forwards the next `count` requests of `operation` to dynalite, so they take effect, but answers the caller with
+   * 500 InternalServerError as if the answer was lost on the way: the SDK retries a write that already happened.
+   */
+  loseAnswerNext(count: number, operation: string): void;
   /** Answers every request with `failure` until `recover()`. */
   failAll(failure: InjectedDynamoDbFailure): void;
   recover(): void;
@@ -66,6 +75,15 @@ const FAILURES: Record<InjectedDynamoDbFailure, { status: number; type: string; 
 
 let tableCounter = 0;
 
+function readConsistency(body: Buffer): boolean | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { ConsistentRead?: unknown };
+    return typeof parsed.ConsistentRead === 'boolean' ? parsed.ConsistentRead : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => DynaliteServer;
@@ -76,6 +94,7 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
   const requests: DynamoDbRequestRecord[] = [];
   let pending: { count: number; failure: InjectedDynamoDbFailure; operation?: string }[] = [];
   let always: InjectedDynamoDbFailure | undefined;
+  let lostAnswers: { count: number; operation: string }[] = [];
 
   const front = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
     const target = String(incoming.headers['x-amz-target'] ?? '');
@@ -84,17 +103,32 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
+      const consistentRead = readConsistency(Buffer.concat(chunks));
+      const record = (status: number): void => {
+        requests.push({ operation, status, ...(consistentRead === undefined ? {} : { consistentRead }) });
+      };
       if (injection !== undefined) {
         const { status, type, message } = FAILURES[injection];
-        requests.push({ operation, status });
+        record(status);
         outgoing.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `injected-${requests.length}` });
         outgoing.end(JSON.stringify({ __type: type, message }));
         return;
       }
+      const loseAnswer = takeLostAnswer(operation);
       const forwarded = httpRequest(
         { host: '127.0.0.1', port: backendPort, method: incoming.method, path: incoming.url, headers: incoming.headers, agent },
         (answer) => {
-          requests.push({ operation, status: answer.statusCode ?? 0 });
+          if (loseAnswer) {
+            answer.resume();
+            answer.on('end', () => {
+              const { status, type, message } = FAILURES['internal-error'];
+              record(status);
+              outgoing.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+              outgoing.end(JSON.stringify({ __type: type, message }));
+            });
+            return;
+          }
+          record(answer.statusCode ?? 0);
           outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(outgoing);
         },
@@ -109,6 +143,7 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_DYNAMODB_CREDENTIALS });
+  const extraClients: DynamoDBClient[] = [];
 
   function takeInjection(operation: string): InjectedDynamoDbFailure | undefined {
     const index = pending.findIndex((entry) => entry.count > 0 && (entry.operation === undefined || entry.operation === operation));
@@ -119,10 +154,23 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
     return entry.failure;
   }
 
+  function takeLostAnswer(operation: string): boolean {
+    const entry = lostAnswers.find((candidate) => candidate.count > 0 && candidate.operation === operation);
+    if (entry === undefined) return false;
+    entry.count -= 1;
+    lostAnswers = lostAnswers.filter((candidate) => candidate.count > 0);
+    return true;
+  }
+
   return {
     endpoint,
     client,
     requests,
+    newClient(options = {}) {
+      const extra = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_DYNAMODB_CREDENTIALS, ...options });
+      extraClients.push(extra);
+      return extra;
+    },
     async createStateTable(name = `state-${process.pid}-${++tableCounter}`) {
       await client.send(
         new CreateTableCommand({
@@ -150,18 +198,23 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
     failNext(count, failure, operation) {
       pending.push({ count, failure, ...(operation ? { operation } : {}) });
     },
+    loseAnswerNext(count, operation) {
+      lostAnswers.push({ count, operation });
+    },
     failAll(failure) {
       always = failure;
     },
     recover() {
       always = undefined;
       pending = [];
+      lostAnswers = [];
     },
     clearRequests() {
       requests.length = 0;
     },
     async stop() {
       client.destroy();
+      for (const extra of extraClients) extra.destroy();
       agent.destroy();
       await new Promise<void>((resolve) => front.close(() => resolve()));
       await new Promise<void>((resolve) => backend.close(() => resolve()));

@@ -23,7 +23,9 @@ const stores: StoreFactory[] = [memoryStores(), dynamoDbStores()];
 
 describe.each(stores)('new_terms, state $name', (factory) => {
   const rule = newTermsRule(['cloud.account.id', 'user.name'], H);
-  const run = async (events: StreamEvent[]) => (await runStream(rule, events, await factory.create())).map(({ eventId, key, repeated }) => ({ eventId, key, repeated }));
+  // Some traps process events days out of order; allow it (the default allowance is one day, lateness.ts).
+  const run = async (events: StreamEvent[]) =>
+    (await runStream(rule, events, await factory.create(), { newTermsLatenessMs: 30 * DAY })).map(({ eventId, key, repeated }) => ({ eventId, key, repeated }));
 
   it('a first sighting alerts with the values in field order; a second within H does not', async () => {
     expect(await run([ev('e1', at(0), alice), ev('e2', at(DAY), alice)])).toEqual([{ eventId: 'e1', key: ['111122223333', 'alice'], repeated: false }]);
@@ -80,6 +82,14 @@ describe.each(stores)('new_terms, state $name', (factory) => {
   it('a term not seen for longer than H is new again', async () => {
     const alerts = await run([ev('e1', at(0), alice), ev('e2', at(3 * DAY), alice), ev('e3', at(3 * DAY + H + SECOND), alice)]);
     expect(alerts.map((a) => a.eventId)).toEqual(['e1', 'e3']);
+  });
+
+  it('state more than the lateness allowance behind the newest event is forgotten: a term holds a few clusters', async () => {
+    const store = await factory.create();
+    const daily = Array.from({ length: 60 }, (_, day) => ev(`d${day}`, at(day * 3 * H), alice));
+    expect(await runStream(rule, daily, store)).toHaveLength(60);
+    const stored = await store.get(stateKey('new_terms', rule.ruleId, ['111122223333', 'alice']));
+    expect((stored?.value as { sightings: unknown[] }).sightings).toEqual([[at(59 * 3 * H), at(59 * 3 * H)]]);
   });
 
   it('terms of different rules never meet', async () => {
