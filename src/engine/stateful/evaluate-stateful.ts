@@ -102,6 +102,8 @@ async function evaluateThreshold(
   const [cardinality] = config.cardinality;
   // 72-bit digests: distinct counts stay exact for any realistic number of values, and long values stay small.
   const cardinalityHashes = cardinality ? distinctValues(document, cardinality.field).map((value) => shortHash(value, 12)) : [];
+  const [sourceAddress] = distinctValues(document, 'source.address');
+  const sourceHash = sourceAddress === undefined ? '' : shortHash(sourceAddress, 12);
   const outputs = await Promise.all(
     combinations.map((values) =>
       applyReducer(store, stateKey('threshold', rule.ruleId, values), THRESHOLD_MACHINE, {
@@ -109,6 +111,7 @@ async function evaluateThreshold(
         time: event.time,
         terms: values,
         cardinalityHashes,
+        sourceHash,
         value: config.value,
         ...(cardinality ? { cardinalityValue: cardinality.value } : {}),
         windowMs: config.windowMs,

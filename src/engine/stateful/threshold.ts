@@ -10,8 +10,8 @@ import { compactEventId } from './state-keys';
  * values of the cardinality field) the group alerts on e and its last alert time becomes t.
  *
  * So the state keeps the events later than the last alert, and of those only the ones an event within the lateness
- * allowance of the newest can still count: time > newest - W - lateness. Each is `[time, event id, ...hashes of its
- * cardinality values]`, sorted. Before a group crosses, its window holds fewer than N events, and the alert drops
+ * allowance of the newest can still count: time > newest - W - lateness. Each is `[time, event id, hash of its
+ * source address (or ''), ...hashes of its cardinality values]`, sorted. Before a group crosses, its window holds fewer than N events, and the alert drops
  * all it counted; only a cardinality rule whose events repeat a few values can pile up more, and a group keeps at
  * most MAX_GROUP_EVENTS of them (the oldest go first, counted in `dropped`), about 70 KB in the worst case.
  */
@@ -29,8 +29,8 @@ export interface ThresholdState {
   readonly dropped: number;
 }
 
-/** `[time, event id, ...cardinality value hashes]`. */
-export type ThresholdEvent = readonly [number, string, ...string[]];
+/** `[time, event id, source address hash or '', ...cardinality value hashes]`. */
+export type ThresholdEvent = readonly [number, string, string, ...string[]];
 
 /** What an alert says: Elastic's threshold_result, plus the events it counted. */
 export interface ThresholdCrossing {
@@ -44,6 +44,8 @@ export interface ThresholdCrossing {
   readonly from: number;
   /** Distinct cardinality values in S; null when the rule has no cardinality. */
   readonly distinct: number | null;
+  /** Distinct source addresses in S (what the e-mail says: "from 3 addresses"). */
+  readonly sources: number;
   /** The ids of the events in S, earliest first, at most MAX_LISTED_EVENTS. */
   readonly eventIds: readonly string[];
 }
@@ -54,6 +56,8 @@ export interface ThresholdInput {
   readonly terms: readonly string[];
   /** Hashes of the event's distinct cardinality values (empty without cardinality or when the field is missing). */
   readonly cardinalityHashes: readonly string[];
+  /** Hash of the event's source address, '' when it has none. */
+  readonly sourceHash: string;
   /** N. */
   readonly value: number;
   /** M, when the rule has a cardinality. */
@@ -93,13 +97,13 @@ export function reduceThreshold(state: ThresholdState | undefined, input: Thresh
   const lastAlert = state?.lastAlert ?? null;
   if (lastAlert !== null && time <= lastAlert) return nothing;
 
-  let events: ThresholdEvent[] = insertSorted(state?.events ?? [], [time, eventId, ...input.cardinalityHashes]);
+  let events: ThresholdEvent[] = insertSorted(state?.events ?? [], [time, eventId, input.sourceHash, ...input.cardinalityHashes]);
   let alerts = state?.alerts ?? [];
   let nextLastAlert = lastAlert;
   let crossing: ThresholdCrossing | undefined;
 
   const counted = events.filter(([at]) => at > time - w && at <= time);
-  const distinct = input.cardinalityValue === undefined ? null : new Set(counted.flatMap(([, , ...hashes]) => hashes)).size;
+  const distinct = input.cardinalityValue === undefined ? null : new Set(counted.flatMap(([, , , ...hashes]) => hashes)).size;
   if (counted.length >= input.value && (distinct === null || distinct >= (input.cardinalityValue as number))) {
     crossing = {
       eventId,
@@ -107,6 +111,7 @@ export function reduceThreshold(state: ThresholdState | undefined, input: Thresh
       count: counted.length,
       from: counted[0]?.[0] as number,
       distinct,
+      sources: new Set(counted.map(([, , source]) => source).filter((source) => source !== '')).size,
       eventIds: counted.slice(0, MAX_LISTED_EVENTS).map(([, id]) => id),
     };
     nextLastAlert = time;
@@ -147,7 +152,7 @@ function decodeThresholdState(stored: unknown): ThresholdState {
   if (typeof state !== 'object' || state === null || state.v !== 1) throw new Error('not a version 1 threshold state');
   const eventsOk =
     Array.isArray(state.events) &&
-    state.events.every((event) => Array.isArray(event) && typeof event[0] === 'number' && event.slice(1).every((part) => typeof part === 'string'));
+    state.events.every((event) => Array.isArray(event) && event.length >= 3 && typeof event[0] === 'number' && event.slice(1).every((part) => typeof part === 'string'));
   const alertsOk =
     Array.isArray(state.alerts) &&
     state.alerts.every((alert) => typeof alert?.eventId === 'string' && typeof alert.time === 'number' && typeof alert.count === 'number' && Array.isArray(alert.eventIds));

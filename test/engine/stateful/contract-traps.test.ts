@@ -115,9 +115,16 @@ describe.each(stores)('threshold, state $name', (factory) => {
         count: 10,
         from: at(0),
         distinct: null,
+        sources: 0,
         eventIds: ['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'f9', 'f10'],
       },
     ]);
+  });
+
+  it('the alert says from how many source addresses the counted events came', async () => {
+    const ips = ['192.0.2.1', '192.0.2.2', '192.0.2.1', '192.0.2.3'];
+    const alerts = await run(thresholdRule(['cloud.account.id'], 4, W), burst('f', 4, at(0), SECOND, (i) => ({ 'source.address': ips[i] })));
+    expect(alerts.map((a) => [a.eventId, a.count, a.sources])).toEqual([['f4', 4, 3]]);
   });
 
   it('window edges: an event exactly W before is outside (t - W, t]', async () => {

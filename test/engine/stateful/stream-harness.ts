@@ -32,6 +32,7 @@ export interface EngineAlert {
   readonly count?: number;
   readonly from?: number;
   readonly distinct?: number | null;
+  readonly sources?: number;
   readonly eventIds?: readonly string[];
 }
 
@@ -52,6 +53,7 @@ export async function evaluateEvent(rule: DetectionRule, event: StreamEvent, sto
           count: finding.crossing.count,
           from: finding.crossing.from,
           distinct: finding.crossing.distinct,
+          sources: finding.crossing.sources,
           eventIds: finding.crossing.eventIds,
         },
   );
