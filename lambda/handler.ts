@@ -89,7 +89,7 @@ export async function handler(
     }
 
     const receivedAt = new Date();
-    const detections = detector.detect(record, { receivedAt, envelope });
+    const detections = await detector.detect(record, { receivedAt, envelope });
     // One at a time: a failure stops before later alerts, and the retry redoes them all (those already
     // published are recognised by their archive objects and suppressed).
     let duplicates = 0;

@@ -361,7 +361,7 @@ class Scan {
     this.tally.records += 1;
     let evaluated: { alerts: EcsDocument[]; suppressedLines: string[] };
     try {
-      evaluated = this.evaluate(item);
+      evaluated = await this.evaluate(item);
     } catch (error) {
       // A record the engine cannot handle is an input problem like a malformed line: reported, and the scan goes on.
       await this.reportError({ ...item, kind: 'error', message: `cannot evaluate record: ${(error as Error).message}` });
@@ -378,8 +378,8 @@ class Scan {
    * Everything done with one record before output: detection, de-duplication, exceptions and suppression. Any failure
    * here (a record no step can handle) throws, and the caller reports it against the record's file and position.
    */
-  private evaluate(item: RecordItem): { alerts: EcsDocument[]; suppressedLines: string[] } {
-    const detections: Detection[] = this.detector.detect(item.record, { receivedAt: this.receivedAt, original: item.original, envelope: item.envelope });
+  private async evaluate(item: RecordItem): Promise<{ alerts: EcsDocument[]; suppressedLines: string[] }> {
+    const detections: Detection[] = await this.detector.detect(item.record, { receivedAt: this.receivedAt, original: item.original, envelope: item.envelope });
     const alerts: EcsDocument[] = [];
     const suppressedLines: string[] = [];
     for (const detection of detections) {
