@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { access, constants } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createDetector, type Detection, type Detector } from '../engine/detector';
 import { type InputError, type RecordItem } from '../engine/input';
@@ -8,6 +9,9 @@ import { prepareEntries } from '../engine/input/prefilter-pool';
 import type { PreparedContent } from '../engine/input/prepare-content';
 import { readPreparedRecords } from '../engine/input/read-prefiltered';
 import { compileRules, loadRulePack, RuleFileError, type CompiledRule } from '../engine/rules';
+import { MemoryStateStore } from '../engine/state';
+import { NEW_TERMS_LATENESS_MS, THRESHOLD_LATENESS_MS } from '../engine/stateful';
+import { describeDuration } from '../engine/alerts/stateful-fields';
 import type { EcsDocument } from '../engine/ecs/ecs-document';
 import type { Enrichment } from '../engine/enrichment';
 import { checkEnrichmentFiles } from '../enrichment/file-enrichment';
@@ -25,6 +29,7 @@ import { isS3Url, parseS3Url, type S3Location } from './s3/s3-url';
 import { emptyS3Tally, emptyTally, formatSummary, type ScanTally } from './summary';
 import { printable, printableError } from './terminal-text';
 import { describeUnsupportedRule } from './unsupported-rules';
+import { readScanState, writeScanState } from './scan-state';
 import { usageLines } from './command-help';
 import { PROGRAM_NAME } from './usage';
 import { colourAllowed, isTerminal, terminalColumns } from './terminal';
@@ -71,6 +76,16 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     await errors.writeLine(usageLines(PROGRAM_NAME, SCAN_COMMAND));
     return 2;
   }
+  // State of new_terms and threshold rules: in memory over this run's records, in event time (docs/stateful-rules.md).
+  const state = new MemoryStateStore();
+  try {
+    if (options.stateIn !== undefined) state.restore(await readScanState(resolve(io.cwd, options.stateIn), options.stateIn));
+    if (options.stateOut !== undefined) await access(dirname(resolve(io.cwd, options.stateOut)), constants.W_OK);
+  } catch (error) {
+    const message = error instanceof Error && error.name === 'ScanStateError' ? error.message : `cannot write the state to ${options.stateOut}: ${describeFsError(error)}`;
+    await errors.writeLine(`${PROGRAM_NAME}: ${message}`);
+    return 2;
+  }
   for (const path of options.paths) {
     const location = isS3Url(path) ? parseS3Url(path) : undefined;
     if (location !== undefined && 'error' in location) {
@@ -99,8 +114,20 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   process.on('SIGINT', onSigint);
   const progress = new ProgressLine(io.stderr, !options.quiet && isTerminal(io.stderr));
   const alertStream = outputFile ?? io.stdout;
+  const tally = emptyTally(rules.length);
+  // Records read further behind the newest one than a rule's state keeps are counted: their answers can differ.
+  const lateness = rules.some((rule) => rule.rule.threshold) ? THRESHOLD_LATENESS_MS : NEW_TERMS_LATENESS_MS;
+  const detector = createDetector(rules, {
+    enrichment,
+    state,
+    isExcepted: (rule, document) => matchFilter.excepts(rule, document),
+    observeEventTime: (time) => {
+      if (time < state.now - lateness) tally.lateForState = (tally.lateForState ?? 0) + 1;
+      state.observe(time);
+    },
+  });
   const scan = new Scan(
-    createDetector(rules, { enrichment }),
+    detector,
     {
       writer: new LineWriter(alertStream),
       name: outputFile === undefined ? '<stdout>' : options.output ?? '',
@@ -111,7 +138,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     },
     errors,
     progress,
-    emptyTally(rules.length),
+    tally,
     interrupt.signal,
     matchFilter,
   );
@@ -124,6 +151,21 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   }
   for (const line of matchFilter.unreported()) await errors.writeLine(printable(line));
   if (outputFile !== undefined) await closeOutput(outputFile, scan, options.output ?? '');
+  if (tally.lateForState) {
+    await errors.writeLine(
+      `note: ${tally.lateForState} record(s) reached new_terms or threshold rules more than ${describeDuration(lateness)} behind the newest record read ` +
+        'before them (inputs of several accounts or regions interleave in time); their state may have been dropped, so their answers can ' +
+        'differ from a trail read in time order. Scan one account and region at a time, or in time order.',
+    );
+  }
+  if (options.stateOut !== undefined) {
+    try {
+      tally.stateSaved = await writeScanState(resolve(io.cwd, options.stateOut), state);
+    } catch (error) {
+      tally.errors += 1;
+      await errors.writeLine(`${PROGRAM_NAME}: cannot write the state to ${options.stateOut}: ${describeFsError(error)}`);
+    }
+  }
   if (interrupt.signal.aborted) scan.tally.interrupted = true;
   await errors.writeLine(formatSummary(scan.tally));
   if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
@@ -382,8 +424,13 @@ class Scan {
     const detections: Detection[] = await this.detector.detect(item.record, { receivedAt: this.receivedAt, original: item.original, envelope: item.envelope });
     const alerts: EcsDocument[] = [];
     const suppressedLines: string[] = [];
+    // Matches an exception removed before they reached a stateful rule's state (docs/stateful-rules.md).
+    for (const line of this.matchFilter.takeExceptedLines()) {
+      this.tally.suppressedByException = (this.tally.suppressedByException ?? 0) + 1;
+      suppressedLines.push(line);
+    }
     for (const detection of detections) {
-      if (!this.deduplicator.isFirst(detection.rule.rule.ruleId, item.record)) {
+      if (!this.deduplicator.isFirst(detection.rule.rule.ruleId, item.record, detection.alertKey)) {
         this.tally.duplicateAlerts += 1;
         continue;
       }

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { DetectionRule } from './detection-rule';
 import { parseRuleToml } from './parse-rule-toml';
 import { RuleFileError } from './rule-file-error';
-import { RUNNABLE_RULE_TYPES } from './validate-rule';
+import { SUPPORTED_RULE_TYPES } from './validate-rule';
 
 /** A valid rule of a type the engine cannot run yet: reported to the operator, never evaluated. */
 export interface UnsupportedRule {
@@ -36,7 +36,7 @@ export function loadRulePack(directory: string): RulePack {
       throw new RuleFileError(rule.sourceFile, [{ field: 'rule.rule_id', problem: `"${rule.ruleId}" is already used by ${earlier}` }]);
     }
     fileByRuleId.set(rule.ruleId, rule.sourceFile);
-    if (RUNNABLE_RULE_TYPES.has(rule.type)) rules.push(rule);
+    if (SUPPORTED_RULE_TYPES.has(rule.type)) rules.push(rule);
     else unsupported.push({ file: rule.sourceFile, ruleId: rule.ruleId, name: rule.name, type: rule.type });
   }
   return { rules, unsupported };

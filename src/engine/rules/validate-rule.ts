@@ -10,13 +10,8 @@ import { KNOWN_METADATA_KEYS, KNOWN_RULE_KEYS, MATURITIES, SEVERITIES } from './
 import { describeValue, isTable, type Table } from './toml-values';
 import { readNewTerms, readThreshold } from './validate-stateful-rule';
 
-/** Rule types whose settings the validator checks in full, and query languages the engine can run. */
+/** Rule types and query languages the engine can run; new_terms and threshold through the state port. */
 export const SUPPORTED_RULE_TYPES: ReadonlySet<string> = new Set(['query', 'new_terms', 'threshold']);
-/**
- * Rule types the doors (Lambda, scan) evaluate today. new_terms and threshold are validated above and join this set
- * once the detector runs them against a state store.
- */
-export const RUNNABLE_RULE_TYPES: ReadonlySet<string> = new Set(['query']);
 export const SUPPORTED_LANGUAGES: ReadonlySet<string> = new Set(['kuery']);
 
 const ELASTIC_DATE = /^\d{4}\/\d{2}\/\d{2}$/;
@@ -162,7 +157,7 @@ export function validateRule(document: unknown, file: string, options: ValidateR
 
 /** Why a rule of this type cannot run; shared with the rule pack loader's strict mode. */
 export function unsupportedTypeProblem(type: string): string {
-  return `"${type}" rules are not supported; this engine runs: ${[...RUNNABLE_RULE_TYPES].join(', ')}`;
+  return `"${type}" rules are not supported; this engine runs: ${[...SUPPORTED_RULE_TYPES].join(', ')}`;
 }
 
 class FieldReader {
