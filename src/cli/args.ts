@@ -113,7 +113,7 @@ Colour (severity in the table) only on a terminal; NO_COLOR=1 or TERM=dumb turns
   },
 };
 
-function parseDate(text: string, flag: string): string {
+export function parseDate(text: string, flag: string): string {
   if (!isValidDate(text)) throw new UsageError(`${flag} needs a date YYYY-MM-DD, not '${text}'`);
   return text;
 }

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_OBJECT_BYTES } from '../engine/input/inflate';
 import { prepareEntries } from '../engine/input/prefilter-pool';
 import type { PreparedContent } from '../engine/input/prepare-content';
 import { readPreparedRecords } from '../engine/input/read-prefiltered';
-import { compileRules, loadRulePack, RuleFileError, type CompiledRule } from '../engine/rules';
+import { compileRules, loadRulePack, RuleFileError, type CompiledRule, type DetectionRule } from '../engine/rules';
 import { MemoryStateStore } from '../engine/state';
 import { NEW_TERMS_LATENESS_MS, THRESHOLD_LATENESS_MS } from '../engine/stateful';
 import { describeDuration } from '../engine/alerts/stateful-fields';
@@ -49,10 +49,21 @@ export const DEFAULT_CONCURRENCY = 8;
 export const EXIT_INTERRUPTED = 130;
 
 /**
+ * How `baseline` (src/cli/baseline-command.ts) reads an archive exactly as `scan` does: its own rules, new_terms
+ * sightings recorded without alerting, and its own last step once every input has been read.
+ */
+export interface ScanVariant {
+  /** The rules to run, from the pack; may throw a RuleFileError when none fits. */
+  selectRules(rules: readonly DetectionRule[], directory: string): DetectionRule[];
+  /** Writes what the run learned; returns the text that ends the summary line. Not called after Ctrl-C. */
+  finish(state: MemoryStateStore, earliestEventTime: number | undefined): Promise<string>;
+}
+
+/**
  * Runs `scan`; returns the exit code (0 all inputs read, 1 some input unreadable, 2 unusable rules, options or
  * output file, 130 interrupted). Unsupported rule types are reported on stderr and do not change the exit code.
  */
-export async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
+export async function runScan(options: ScanOptions, io: CliIo, variant?: ScanVariant): Promise<number> {
   const errors = new LineWriter(io.stderr);
   const rulesDirectory = options.rulesDirectory === undefined ? PACKAGED_RULES_DIRECTORY : resolve(io.cwd, options.rulesDirectory);
   let rules: CompiledRule[];
@@ -66,7 +77,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     if (pack.rules.length === 0) {
       throw new RuleFileError(rulesDirectory, [{ field: '', problem: 'none of the rules in this directory can run' }]);
     }
-    rules = compileRules(pack.rules);
+    rules = compileRules(variant ? variant.selectRules(pack.rules, rulesDirectory) : pack.rules);
     // --exceptions: the same checks as the synth (owner, reason, expiry), problems named by file, line and field.
     const loaded = MatchFilter.load(rules, options, io.cwd, new Date());
     for (const note of loaded.notes) await errors.writeLine(printable(note));
@@ -117,14 +128,18 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   const tally = emptyTally(rules.length);
   // Records read further behind the newest one than a rule's state keeps are counted: their answers can differ.
   const lateness = rules.some((rule) => rule.rule.threshold) ? THRESHOLD_LATENESS_MS : NEW_TERMS_LATENESS_MS;
+  let earliestEventTime: number | undefined;
   const detector = createDetector(rules, {
     enrichment,
     state,
     isExcepted: (rule, document) => matchFilter.excepts(rule, document),
     observeEventTime: (time) => {
       if (time < state.now - lateness) tally.lateForState = (tally.lateForState ?? 0) + 1;
-      state.observe(time);
+      if (Number.isFinite(time) && !(time >= (earliestEventTime ?? Infinity))) earliestEventTime = time;
+      // A baseline keeps every sighting it reads: nothing it holds expires before it is written.
+      if (variant === undefined) state.observe(time);
     },
+    ...(variant ? { stateful: { recordOnly: true } } : {}),
   });
   const scan = new Scan(
     detector,
@@ -158,6 +173,15 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
         'differ from a trail read in time order. Scan one account and region at a time, or in time order.',
     );
   }
+  let variantSummary = '';
+  if (variant !== undefined && !interrupt.signal.aborted) {
+    try {
+      variantSummary = await variant.finish(state, earliestEventTime);
+    } catch (error) {
+      tally.errors += 1;
+      await errors.writeLine(`${PROGRAM_NAME}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   if (options.stateOut !== undefined) {
     try {
       tally.stateSaved = await writeScanState(resolve(io.cwd, options.stateOut), state);
@@ -167,7 +191,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     }
   }
   if (interrupt.signal.aborted) scan.tally.interrupted = true;
-  await errors.writeLine(formatSummary(scan.tally));
+  await errors.writeLine(`${formatSummary(scan.tally)}${variantSummary}`);
   if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
   return scan.tally.errors > 0 ? 1 : 0;
 }

@@ -42,6 +42,8 @@ export interface StatefulOptions {
   /** Overrides of the lateness allowances (lateness.ts), for tests. */
   readonly newTermsLatenessMs?: number;
   readonly thresholdLatenessMs?: number;
+  /** Record new_terms sightings without finding anything new, and leave threshold rules alone (`baseline`). */
+  readonly recordOnly?: boolean;
 }
 
 /** Runs a new_terms or threshold rule that matched `document` against the state in `store`. */
@@ -53,7 +55,10 @@ export function evaluateStatefulRule(
   options: StatefulOptions = {},
 ): Promise<StatefulEvaluation> {
   if (rule.newTerms) return evaluateNewTerms(rule, rule.newTerms, document, event, store, options);
-  if (rule.threshold) return evaluateThreshold(rule, rule.threshold, document, event, store, options);
+  if (rule.threshold) {
+    if (options.recordOnly) return Promise.resolve({ findings: [], truncated: 0 });
+    return evaluateThreshold(rule, rule.threshold, document, event, store, options);
+  }
   throw new Error(`rule ${rule.ruleId} is a ${rule.type} rule, not a stateful one`);
 }
 
@@ -80,6 +85,7 @@ async function evaluateNewTerms(
         terms: values,
         historyWindowMs: config.historyWindowMs,
         latenessMs: options.newTermsLatenessMs ?? NEW_TERMS_LATENESS_MS,
+        ...(options.recordOnly ? { recordOnly: true } : {}),
       }),
     ),
   );

@@ -31,6 +31,11 @@ export interface NewTermsInput {
   readonly terms: readonly string[];
   readonly historyWindowMs: number;
   readonly latenessMs: number;
+  /**
+   * Record the sighting only, never find it new (`baseline`, loading history): a live delivery of the same event
+   * later is then a sighting already made, not a retry of an alert nobody raised.
+   */
+  readonly recordOnly?: boolean;
 }
 
 export interface NewTermsOutput {
@@ -55,8 +60,8 @@ export function reduceNewTerms(state: NewTermsState | undefined, input: NewTerms
   if (state?.alertedBy.some(([id]) => id === eventId)) return { output: { isNew: true, repeated: true } };
 
   const clusters = state?.sightings ?? [];
-  const isNew = !clusters.some(([first, last]) => first - h < time && time < last + h);
-  let sightings = addSighting(clusters, time, h);
+  const isNew = !input.recordOnly && !clusters.some(([first, last]) => first - h < time && time < last + h);
+  let sightings = addCluster(clusters, [time, time], h);
   let alertedBy = isNew ? [...(state?.alertedBy ?? []), [eventId, time] as const] : state?.alertedBy ?? [];
 
   // Forget what no event within the lateness allowance of the newest sighting can need.
@@ -73,22 +78,58 @@ export function reduceNewTerms(state: NewTermsState | undefined, input: NewTerms
   };
 }
 
-/** Adds sighting `time` and merges every cluster whose covered span now touches another one (strictly: < 2H apart). */
-function addSighting(clusters: readonly (readonly [number, number])[], time: number, h: number): [number, number][] {
-  let first = time;
-  let last = time;
-  const result: [number, number][] = [];
-  for (const [a, b] of clusters) {
-    if (time - b < 2 * h && a - time < 2 * h) {
-      first = Math.min(first, a);
-      last = Math.max(last, b);
-    } else {
-      result.push([a, b]);
+/**
+ * Adds a cluster of sightings (a single sighting is `[t, t]`) and merges it with every cluster whose covered span
+ * touches it (strictly less than 2H between their nearest sightings), repeatedly, since a merged cluster can reach
+ * a neighbour neither part reached.
+ */
+function addCluster(clusters: readonly (readonly [number, number])[], added: readonly [number, number], h: number): [number, number][] {
+  let [first, last] = added;
+  let rest = [...clusters];
+  for (let merged = true; merged; ) {
+    merged = false;
+    const kept: (readonly [number, number])[] = [];
+    for (const [a, b] of rest) {
+      if (a - last < 2 * h && first - b < 2 * h) {
+        first = Math.min(first, a);
+        last = Math.max(last, b);
+        merged = true;
+      } else {
+        kept.push([a, b]);
+      }
     }
+    rest = kept;
   }
-  result.push([first, last]);
-  return result.sort((x, y) => x[0] - y[0]);
+  return [...rest.map(([a, b]): [number, number] => [a, b]), [first, last] as [number, number]].sort((x, y) => x[0] - y[0]);
 }
+
+export interface NewTermsMergeInput {
+  /** Clusters of sightings of the term, from another store (a `baseline` run). */
+  readonly sightings: readonly (readonly [number, number])[];
+  readonly terms: readonly string[];
+  readonly historyWindowMs: number;
+  readonly latenessMs: number;
+}
+
+/** Merges sightings loaded elsewhere (`baseline`) into a term's state: the union of both, nothing found new. */
+export const NEW_TERMS_MERGE_MACHINE: StateMachine<NewTermsState, NewTermsMergeInput, { readonly written: boolean }> = {
+  name: 'new_terms',
+  decode: decodeNewTermsState,
+  reduce(state, input) {
+    const h = input.historyWindowMs;
+    const before = state?.sightings ?? [];
+    let sightings = [...before];
+    for (const cluster of input.sightings) sightings = addCluster(sightings, cluster, h);
+    const newest = Math.max(...sightings.map(([, last]) => last));
+    sightings = sightings.filter(([, last]) => last + h > newest - input.latenessMs);
+    if (sameClusters(sightings, before)) return { output: { written: false } };
+    return {
+      next: { v: 1, terms: state?.terms ?? input.terms, sightings, alertedBy: state?.alertedBy ?? [] },
+      expiresAt: newest + h + input.latenessMs,
+      output: { written: true },
+    };
+  },
+};
 
 function sameClusters(a: readonly (readonly [number, number])[], b: readonly (readonly [number, number])[]): boolean {
   return a.length === b.length && a.every(([first, last], i) => first === b[i]?.[0] && last === b[i]?.[1]);
