@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadRuleDirectory, rulePackToJson } from '../../src/engine/rules';
@@ -7,7 +7,8 @@ import { setEnvironment } from '../support/environment';
 import { lambdaContext } from '../support/lambda-context';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../support/local-dynamodb';
 import { ACCOUNT } from '../support/cloudtrail-records';
-import { createKeyPairRecord, newKeyPairRule, rootBruteForceRule, rootLoginFailureRecord } from '../support/stateful-fixtures';
+import { createKeyPairRecord, NEW_KEY_PAIR_TOML, newKeyPairRule, ROOT_BRUTE_FORCE_TOML, rootBruteForceRule, rootLoginFailureRecord } from '../support/stateful-fixtures';
+import { runCli } from '../cli/cli-harness';
 import { loadHandler, useLocalLambdaTestbed, type CloudTrailEvent, type HandlerModule } from './handler-harness';
 
 /**
@@ -125,6 +126,36 @@ describe('the Lambda with stateful rules', () => {
     // Lambda's second retry, or a redelivery: the same alert, recognised as already published.
     expect(await invoke(handler, createKeyPairRecord('k1', isoAt(0)))).toEqual({ alerts: 1, duplicates: 1 });
     expect(testbed.sns.publishes).toHaveLength(1);
+  });
+
+  it('gives the same alerts as scan for the same ordered records', async () => {
+    const ips = ['203.0.113.1', '203.0.113.2', '203.0.113.3'];
+    const records = [
+      createKeyPairRecord('k1', isoAt(0), 'alice'),
+      ...Array.from({ length: 12 }, (_, i) => rootLoginFailureRecord(`f${i + 1}`, isoAt(10 + i * 20), ips[i % 3])),
+      createKeyPairRecord('k2', isoAt(300), 'alice'),
+      createKeyPairRecord('k3', isoAt(310), 'bob'),
+      createKeyPairRecord('k4', isoAt(320), 'carol'),
+    ];
+    const handler = container();
+    for (const record of records) await invoke(handler, record);
+    const summary = (alert: any) => JSON.stringify([alert.kibana.alert.rule.rule_id, alert.event.id, alert.kibana.alert.uuid, alert.kibana.alert.new_terms ?? alert.kibana.alert.threshold_result]);
+    const fromLambda = published().map(summary);
+
+    const rules = mkdtempSync(path.join(tmpdir(), 'stateful-rules-'));
+    const trail = path.join(rules, 'trail.json');
+    try {
+      writeFileSync(path.join(rules, 'new_key_pair.toml'), NEW_KEY_PAIR_TOML);
+      writeFileSync(path.join(rules, 'root_brute_force.toml'), ROOT_BRUTE_FORCE_TOML);
+      writeFileSync(path.join(rules, 'export.toml'), readFileSync(path.join(__dirname, '../../rules/exfiltration_rds_snapshot_export.toml')));
+      writeFileSync(trail, JSON.stringify({ Records: records }));
+      const scan = await runCli(['scan', '--rules', rules, trail]);
+      expect(scan.code).toBe(0);
+      expect(scan.alerts.map(summary)).toEqual(fromLambda);
+      expect(fromLambda).toHaveLength(4); // alice, bob, carol new; the tenth failure
+    } finally {
+      rmSync(rules, { recursive: true, force: true });
+    }
   });
 
   it('a publish that fails after the state was written: the retry publishes the same alert once', async () => {
