@@ -89,7 +89,7 @@ describe('the Lambda with stateful rules', () => {
     expect(await invoke(handler, createKeyPairRecord('k2', isoAt(60)))).toEqual({ alerts: 0, duplicates: 0 });
     const [alert] = published();
     expect(alert.kibana.alert.new_terms).toEqual([ACCOUNT, 'alice']);
-    const email = JSON.parse(testbed.sns.publishes[0]?.message as string).email as string;
+    const email = (JSON.parse(testbed.sns.publishes[0]?.message as string).email as string).replace(/\n(?! *\n)/g, ' ');
     expect(email).toContain(`First time in 7 days: user alice in account ${ACCOUNT} called ec2:CreateKeyPair.`);
     expect(email).toContain('Baseline incomplete');
     const keys = await testbed.s3.listObjects('alerts/');

@@ -1,4 +1,5 @@
 import type { DetectionRule } from '../rules/detection-rule';
+import { lookbackMs } from '../rules/validate-stateful-rule';
 import type { ThresholdCrossing } from '../stateful/threshold';
 import { alertUuid } from './alert-id';
 import type { AlertDocument } from './alert-types';
@@ -174,8 +175,10 @@ export function describeDuration(ms: number): string {
 export function baselineNote(alert: AlertDocument): string | undefined {
   if (getPath(alert, 'kibana.alert.new_terms_baseline.complete') !== false) return undefined;
   const since = getText(alert, 'kibana.alert.new_terms_baseline.covered_since') ?? 'recently';
-  const window = getText(alert, 'kibana.alert.new_terms_baseline.history_window_start') ?? 'its history window';
-  return `Baseline incomplete: the detector has history for this rule only since ${since}, not the whole ${window.replace(/^now-/, 'last ')}; this value may have been seen before that.`;
+  const start = getText(alert, 'kibana.alert.new_terms_baseline.history_window_start');
+  const windowMs = start === undefined ? undefined : lookbackMs(start);
+  const window = windowMs === undefined ? 'history window' : `${describeDuration(windowMs)} it looks back`;
+  return `Baseline incomplete: the detector has this rule's history only since ${since}, not the whole ${window}; the value may have been seen before that.`;
 }
 
 function capitalize(text: string): string {
