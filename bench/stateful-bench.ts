@@ -161,7 +161,7 @@ export async function statefulBench(
   if (week.status !== 0 || report === undefined) throw new Error(`bench/stateful-week.ts failed (${week.status}):\n${week.stderr}`);
   const { events: weekEvents, days, keys, stateBytes, heapMb, baselineHeapMb, peakKeys } = JSON.parse(report) as Record<string, number>;
   rows.push({
-    measure: `scan memory, 139 rules, ${days} days of one account (${(weekEvents ?? 0).toLocaleString('en-US')} events, synthetic)`,
+    measure: `scan memory, 139 rules, ${days} days of a trail of 3 accounts in 4 regions (${(weekEvents ?? 0).toLocaleString("en-US")} events, synthetic, in time order)`,
     ours: `${(heapMb ?? 0).toFixed(0)} MB heap after GC; ${keys} state keys (peak ${peakKeys}), ${((stateBytes ?? 0) / 1e6).toFixed(1)} MB of state as JSON`,
     baseline: `${(baselineHeapMb ?? 0).toFixed(0)} MB (85 query rules, same events)`,
     ratio: `${((heapMb ?? 0) / (baselineHeapMb ?? 1)).toFixed(2)}×`,
