@@ -1,5 +1,5 @@
 import { DynamoDbStateStore } from '../dynamodb/dynamodb-state-store';
-import { createDynamoDbClient } from '../dynamodb/dynamodb-client';
+import { createDynamoDbClient } from './dynamodb-client';
 import { RuleFileError, type DetectionRule } from '../engine/rules';
 import { applyReducer, type MemoryStateStore } from '../engine/state';
 import { extendBaselineCoverage, NEW_TERMS_LATENESS_MS, NEW_TERMS_MERGE_MACHINE, type NewTermsState } from '../engine/stateful';

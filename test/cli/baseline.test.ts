@@ -9,7 +9,7 @@ import { startLocalDynamoDb, type LocalDynamoDb } from '../support/local-dynamod
 import { startLocalS3, type LocalS3 } from '../support/local-s3';
 import { createKeyPairRecord, NEW_KEY_PAIR_RULE_ID, NEW_KEY_PAIR_TOML, newKeyPairRule, ROOT_BRUTE_FORCE_TOML } from '../support/stateful-fixtures';
 import { runCli, scratchDirectory } from './cli-harness';
-import { startCountingProxy, uploadObjects } from './s3-trail-fixture';
+import { localS3Environment, startCountingProxy, uploadObjects } from './s3-trail-fixture';
 
 /**
  * `baseline` against a trail bucket (s3rver) and the detector's state table (dynalite): it fills the table with the
@@ -52,17 +52,7 @@ beforeAll(async () => {
   // s3rver lists folders wrongly below the first level; the proxy answers delimiter listings as S3 does.
   proxy = await startCountingProxy(s3.endpoint, { folders: { bucket: BUCKET, listKeys: (prefix) => s3.listObjects(prefix) } });
   rules = scratchDirectory({ 'new_key_pair.toml': NEW_KEY_PAIR_TOML, 'root_brute_force.toml': ROOT_BRUTE_FORCE_TOML });
-  restore = setEnvironment({
-    AWS_ENDPOINT_URL_S3: proxy.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_SESSION_TOKEN: undefined,
-    AWS_REGION: 'us-east-1',
-    AWS_PROFILE: undefined,
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-  });
+  restore = setEnvironment({ ...localS3Environment(proxy.endpoint), AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { DetectionRule } from '../rules/detection-rule';
-import { applyReducer } from '../state/apply-reducer';
-import type { StateStore } from '../state/state-store';
+import { applyReducer, type StateMachine } from '../state/apply-reducer';
+import type { JsonValue, StateStore } from '../state/state-store';
 import { distinctValues, valueCombinations } from './field-values';
 import { NEW_TERMS_LATENESS_MS, THRESHOLD_LATENESS_MS } from './lateness';
 import { NEW_TERMS_MACHINE } from './new-terms';
@@ -67,7 +67,27 @@ export function isStatefulRule(rule: DetectionRule): boolean {
   return rule.newTerms !== undefined || rule.threshold !== undefined;
 }
 
-async function evaluateNewTerms(
+/**
+ * Applies a rule's state machine to each term combination or group of the event: each is its own key, so their
+ * reads and writes are independent and go out together. `finding` turns a combination's output into a finding.
+ */
+async function evaluateCombinations<S extends JsonValue, I, O>(
+  kind: 'new_terms' | 'threshold',
+  rule: DetectionRule,
+  fields: readonly string[],
+  document: unknown,
+  store: StateStore,
+  machine: StateMachine<S, I, O>,
+  input: (values: string[]) => I,
+  finding: (output: O, values: string[]) => StatefulFinding | undefined,
+): Promise<StatefulEvaluation> {
+  const { combinations, truncated } = valueCombinations(document, fields);
+  const outputs = await Promise.all(combinations.map((values) => applyReducer(store, stateKey(kind, rule.ruleId, values), machine, input(values))));
+  const findings = outputs.flatMap((output, i) => finding(output, combinations[i] as string[]) ?? []);
+  return { findings, truncated };
+}
+
+function evaluateNewTerms(
   rule: DetectionRule,
   config: NonNullable<DetectionRule['newTerms']>,
   document: unknown,
@@ -75,28 +95,26 @@ async function evaluateNewTerms(
   store: StateStore,
   options: StatefulOptions,
 ): Promise<StatefulEvaluation> {
-  const { combinations, truncated } = valueCombinations(document, config.fields);
-  // Each combination is its own key: their reads and writes are independent, so they go out together.
-  const outputs = await Promise.all(
-    combinations.map((values) =>
-      applyReducer(store, stateKey('new_terms', rule.ruleId, values), NEW_TERMS_MACHINE, {
-        eventId: event.eventId,
-        time: event.time,
-        terms: values,
-        historyWindowMs: config.historyWindowMs,
-        latenessMs: options.newTermsLatenessMs ?? NEW_TERMS_LATENESS_MS,
-        ...(options.recordOnly ? { recordOnly: true } : {}),
-      }),
-    ),
+  return evaluateCombinations(
+    'new_terms',
+    rule,
+    config.fields,
+    document,
+    store,
+    NEW_TERMS_MACHINE,
+    (values) => ({
+      eventId: event.eventId,
+      time: event.time,
+      terms: values,
+      historyWindowMs: config.historyWindowMs,
+      latenessMs: options.newTermsLatenessMs ?? NEW_TERMS_LATENESS_MS,
+      ...(options.recordOnly ? { recordOnly: true } : {}),
+    }),
+    (output, values) => (output.isNew ? { kind: 'new_terms', values, repeated: output.repeated } : undefined),
   );
-  const findings: StatefulFinding[] = [];
-  outputs.forEach((output, i) => {
-    if (output.isNew) findings.push({ kind: 'new_terms', values: combinations[i] as string[], repeated: output.repeated });
-  });
-  return { findings, truncated };
 }
 
-async function evaluateThreshold(
+function evaluateThreshold(
   rule: DetectionRule,
   config: NonNullable<DetectionRule['threshold']>,
   document: unknown,
@@ -104,37 +122,32 @@ async function evaluateThreshold(
   store: StateStore,
   options: StatefulOptions,
 ): Promise<StatefulEvaluation> {
-  const { combinations, truncated } = valueCombinations(document, config.fields);
   const [cardinality] = config.cardinality;
   // 72-bit digests: distinct counts stay exact for any realistic number of values, and long values stay small.
   const cardinalityHashes = cardinality ? distinctValues(document, cardinality.field).map((value) => shortHash(value, 12)) : [];
   const [sourceAddress] = distinctValues(document, 'source.address');
   const sourceHash = sourceAddress === undefined ? '' : shortHash(sourceAddress, 12);
-  const outputs = await Promise.all(
-    combinations.map((values) =>
-      applyReducer(store, stateKey('threshold', rule.ruleId, values), THRESHOLD_MACHINE, {
-        eventId: event.eventId,
-        time: event.time,
-        terms: values,
-        cardinalityHashes,
-        sourceHash,
-        value: config.value,
-        ...(cardinality ? { cardinalityValue: cardinality.value } : {}),
-        windowMs: config.windowMs,
-        latenessMs: options.thresholdLatenessMs ?? THRESHOLD_LATENESS_MS,
-      }),
-    ),
+  return evaluateCombinations(
+    'threshold',
+    rule,
+    config.fields,
+    document,
+    store,
+    THRESHOLD_MACHINE,
+    (values) => ({
+      eventId: event.eventId,
+      time: event.time,
+      terms: values,
+      cardinalityHashes,
+      sourceHash,
+      value: config.value,
+      ...(cardinality ? { cardinalityValue: cardinality.value } : {}),
+      windowMs: config.windowMs,
+      latenessMs: options.thresholdLatenessMs ?? THRESHOLD_LATENESS_MS,
+    }),
+    (output, values) =>
+      output.crossing
+        ? { kind: 'threshold', terms: config.fields.map((field, j) => ({ field, value: values[j] as string })), crossing: output.crossing, repeated: output.repeated }
+        : undefined,
   );
-  const findings: StatefulFinding[] = [];
-  outputs.forEach((output, i) => {
-    if (!output.crossing) return;
-    const values = combinations[i] as string[];
-    findings.push({
-      kind: 'threshold',
-      terms: config.fields.map((field, j) => ({ field, value: values[j] as string })),
-      crossing: output.crossing,
-      repeated: output.repeated,
-    });
-  });
-  return { findings, truncated };
 }
