@@ -141,7 +141,7 @@ export function validateRule(document: unknown, file: string, options: ValidateR
     timestampOverride: fields.optionalString('timestamp_override'),
     investigationFields: readInvestigationFields(rule.investigation_fields, report),
     exceptionsList: readExceptionsList(rule.exceptions_list, report),
-    alertSuppression: readAlertSuppression(rule.alert_suppression, report),
+    alertSuppression: readAlertSuppression(thresholdSuppression(rule.alert_suppression, threshold), report),
     ...(newTerms ? { newTerms } : {}),
     ...(threshold ? { threshold } : {}),
     metadata: {
@@ -391,6 +391,15 @@ function readAlertSuppression(value: unknown, report: (field: string, problem: s
     duration: { value: durationValue as number, unit: unit as AlertSuppressionConfig['duration']['unit'] },
     missingFieldsStrategy: strategy as AlertSuppressionConfig['missingFieldsStrategy'],
   };
+}
+
+/**
+ * A threshold rule's `[rule.alert_suppression]` holds only `duration` in Elastic's schema (ThresholdAlertSuppression):
+ * its alerts are suppressed per threshold group. Read as a suppression grouped by the threshold's fields.
+ */
+function thresholdSuppression(value: unknown, threshold: DetectionRule['threshold']): unknown {
+  if (threshold === undefined || !isTable(value) || value.group_by !== undefined || threshold.fields.length === 0) return value;
+  return { ...value, group_by: [...threshold.fields] };
 }
 
 function requireTable(

@@ -151,3 +151,10 @@ describeWithConformance('the 54 stateful rules of Elastic\'s AWS pack', ['elasti
     }
   });
 });
+
+describe('alert suppression of a threshold rule', () => {
+  it('is by the threshold group, as Elastic writes it (duration only)', () => {
+    const rule = parseRuleToml(ruleOf('threshold', `${THRESHOLD}\n[rule.alert_suppression]\nduration = { value = 30, unit = "m" }\n`), 'th.toml');
+    expect(rule.alertSuppression).toEqual({ groupBy: ['cloud.account.id'], duration: { value: 30, unit: 'm' }, missingFieldsStrategy: 'suppress' });
+  });
+});
