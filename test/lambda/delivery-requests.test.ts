@@ -43,18 +43,18 @@ describe('S3 requests of delivery', () => {
       cold.restore();
       testbed.s3.clearRequests();
       await handler.handler(event('s1'), lambdaContext('r1'));
-      // Opens the window and publishes: archive key looked up, window read (absent) and created, claim, published.
-      expect(requests()).toEqual([
-        'GET alerts 404',
-        'GET suppression 404',
-        'PUT suppression if-none-match 200',
-        'PUT alerts if-none-match 200',
-        'PUT alerts if-match 200',
-      ]);
+      // Opens the window and publishes: the match claimed, the window created (no read of a missing key), published.
+      expect(requests()).toEqual(['PUT alerts if-none-match 200', 'PUT suppression if-none-match 200', 'PUT alerts if-match 200']);
       testbed.s3.clearRequests();
       await handler.handler(event('s2'), lambdaContext('r2'));
-      // Suppressed: archive key looked up, window read and updated, the suppressed match archived.
-      expect(requests()).toEqual(['GET alerts 404', 'GET suppression 200', 'PUT suppression if-match 200', 'PUT alerts if-none-match 200']);
+      // Suppressed: the match claimed, the window's creation refused (it exists), read and updated, the match archived.
+      expect(requests()).toEqual([
+        'PUT alerts if-none-match 200',
+        'PUT suppression if-none-match 412',
+        'GET suppression 200',
+        'PUT suppression if-match 200',
+        'PUT alerts if-match 200',
+      ]);
     } finally {
       pack.remove();
     }
