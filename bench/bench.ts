@@ -7,7 +7,9 @@
  *   2. CLI start-up (startup-bench.ts) against bare Node;
  *   3. the Lambda (lambda-bench.ts): bundle size and module load, SDK bundled or the runtime's, against bare
  *      handlers; the enrichment files' share of the package and of the cold start;
- *   4. archive scan (scan-bench.ts): `scan` over synthetic archives (realistic and big-object profiles) against the
+ *   4. stateful rules (stateful-bench.ts): the whole Elastic pack (new_terms and threshold included) per event
+ *      against its query rules, DynamoDB requests and cost per million events, scan memory over a week;
+ *   5. archive scan (scan-bench.ts): `scan` over synthetic archives (realistic and big-object profiles) against the
  *      one- and two-thread floors, DuckDB and `zcat | jq`, with the packaged rule and Elastic's pack.
  *      `--quick`: small archives, one round.
  * Prints Markdown tables; docs/benchmark.md shows the latest ones.
@@ -26,6 +28,7 @@ import { loadDefaultEnrichment } from '../src/enrichment/load-enrichment';
 import { startExportTaskRecord } from '../test/support/cloudtrail-records';
 import { CLI_AGENT, lambdaFigures, type Row } from './lambda-bench';
 import { scanBench } from './scan-bench';
+import { statefulBench } from './stateful-bench';
 import { startupFigures } from './startup-bench';
 
 const ROOT = resolve(__dirname, '..');
@@ -40,10 +43,12 @@ function ensureBuilt(): void {
   if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status})`);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   ensureBuilt();
   const loadAtStart = loadavg();
-  const rows: Row[] = [...perEventCost(), ...enrichedPerEventCost(), ...startupFigures(), ...lambdaFigures()];
+  const quick = process.argv.includes('--quick');
+  const stateful = await statefulBench(quick, (first, second, calls) => pairedMicrosecondsPerCall(first, second, calls), (line) => process.stderr.write(`${line}\n`));
+  const rows: Row[] = [...(await perEventCost()), ...(await enrichedPerEventCost()), ...stateful.rows, ...startupFigures(), ...lambdaFigures()];
   const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ');
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
   const lines = [
@@ -52,9 +57,11 @@ function main(): void {
     '| measure | ours | baseline | ratio (ours / baseline) |',
     '|---|---:|---:|---:|',
     ...rows.map((row) => `| ${row.measure} | ${row.ours} | ${row.baseline} | ${row.ratio} |`),
+    '',
+    ...stateful.notes,
   ];
   process.stdout.write(`${lines.join('\n')}\n\n`);
-  const scan = scanBench(process.argv.includes('--quick'), (line) => process.stderr.write(`${line}\n`));
+  const scan = scanBench(quick, (line) => process.stderr.write(`${line}\n`));
   process.stdout.write(`${scan.lines.join('\n')}\n`);
   if (scan.failures.length > 0) {
     process.stderr.write(`bench: match counts wrong:\n${scan.failures.map((failure) => `  ${failure}`).join('\n')}\n`);
@@ -62,19 +69,22 @@ function main(): void {
   }
 }
 
-/** Microseconds per call of two pieces of work, medians of batches alternated so that load on the machine hits both alike. */
-function pairedMicrosecondsPerCall(first: () => void, second: () => void, calls: number, batches = 9): [number, number] {
+/**
+ * Microseconds per call of two pieces of work, medians of batches alternated so that load on the machine hits both
+ * alike. `work` may return a promise (the detector is async), which is awaited.
+ */
+async function pairedMicrosecondsPerCall(first: () => unknown, second: () => unknown, calls: number, batches = 9): Promise<[number, number]> {
   for (let i = 0; i < calls; i++) {
-    first();
-    second();
+    await first();
+    await second();
   }
   const samples: [number[], number[]] = [[], []];
   for (let batch = 0; batch < batches; batch++) {
-    [first, second].forEach((work, which) => {
+    for (const [which, work] of [first, second].entries()) {
       const start = process.hrtime.bigint();
-      for (let i = 0; i < calls; i++) work();
+      for (let i = 0; i < calls; i++) await work();
       samples[which].push(Number(process.hrtime.bigint() - start) / 1000 / calls);
-    });
+    }
   }
   return [median(samples[0]), median(samples[1])];
 }
@@ -87,9 +97,9 @@ interface RuleSet {
 /** The detector without its rule index: every event normalized, every rule tested. The reference it must equal. */
 function bruteForceDetector(rules: readonly CompiledRule[]): Pick<Detector, 'detect'> {
   return {
-    detect(record, context) {
+    async detect(record, context) {
       const document = normalizeCloudTrail(record, { receivedAt: context.receivedAt, original: context.original });
-      return rules.filter((rule) => rule.matches(document)).map((rule) => ({ rule, alert: buildAlert(rule.rule, document, context), document }));
+      return rules.filter((rule) => rule.matches(document)).map((rule) => ({ rule, alert: buildAlert(rule.rule, document, context), document, alertKey: '' }));
     },
   };
 }
@@ -101,7 +111,7 @@ function ruleSets(): { sets: RuleSet[]; skipped: Row[] } {
     const skipped = `skipped: ${ELASTIC_AWS_RULES} not present`;
     return { sets, skipped: [{ measure: 'per event, 85 Elastic AWS query rules', ours: skipped, baseline: '', ratio: '' }] };
   }
-  const elastic = compileRules(loadRulePack(ELASTIC_AWS_RULES).rules);
+  const elastic = compileRules(loadRulePack(ELASTIC_AWS_RULES).rules.filter((rule) => rule.type === 'query'));
   sets.push(
     { label: `${elastic.length} Elastic AWS query rules`, detector: createDetector(elastic) },
     { label: `${elastic.length} Elastic AWS query rules, no index (every rule tested)`, detector: bruteForceDetector(elastic) },
@@ -109,7 +119,7 @@ function ruleSets(): { sets: RuleSet[]; skipped: Row[] } {
   return { sets, skipped: [] };
 }
 
-function perEventCost(): Row[] {
+async function perEventCost(): Promise<Row[]> {
   const { sets, skipped } = ruleSets();
   const receivedAt = new Date();
   const matching = JSON.stringify(startExportTaskRecord());
@@ -126,11 +136,11 @@ function perEventCost(): Row[] {
   for (const { label: rulesLabel, detector } of sets) {
     for (const { label, text, matches } of events) {
       // A row is only worth printing if the event does what its label says for these rules.
-      const found = detector.detect(JSON.parse(text), { receivedAt, original: text }).length;
+      const found = (await detector.detect(JSON.parse(text), { receivedAt, original: text })).length;
       if (found > 0 !== matches) throw new Error(`${label} gives ${found} detections with ${rulesLabel}`);
-      const [ours, baseline] = pairedMicrosecondsPerCall(
-        () => {
-          const detections = detector.detect(JSON.parse(text), { receivedAt, original: text });
+      const [ours, baseline] = await pairedMicrosecondsPerCall(
+        async () => {
+          const detections = await detector.detect(JSON.parse(text), { receivedAt, original: text });
           for (const detection of detections) sink += JSON.stringify(detection.alert).length;
         },
         () => void (sink += JSON.stringify(JSON.parse(text)).length),
@@ -153,11 +163,11 @@ function perEventCost(): Row[] {
  * enrichment adds to today's per-event cost. "Repeated": the same address and agent every time (the lookups' caches
  * answer, as for most of a real trail); "new": a different address and agent on every event (no cache helps).
  */
-function enrichedPerEventCost(): Row[] {
+async function enrichedPerEventCost(): Promise<Row[]> {
   const enrichment: Enrichment = loadDefaultEnrichment();
   const packaged = compileRules(loadRuleDirectory(join(ROOT, 'rules')));
   const sets: { label: string; rules: CompiledRule[] }[] = [{ label: `${packaged.length} rule`, rules: packaged }];
-  if (existsSync(ELASTIC_AWS_RULES)) sets.push({ label: '85 Elastic AWS query rules', rules: compileRules(loadRulePack(ELASTIC_AWS_RULES).rules) });
+  if (existsSync(ELASTIC_AWS_RULES)) sets.push({ label: '85 Elastic AWS query rules', rules: compileRules(loadRulePack(ELASTIC_AWS_RULES).rules.filter((rule) => rule.type === 'query')) });
   const receivedAt = new Date();
   const matching = (index: number, fresh: boolean) =>
     JSON.stringify(startExportTaskRecord(fresh
@@ -171,18 +181,18 @@ function enrichedPerEventCost(): Row[] {
   for (const { label, rules } of sets) {
     const plain = createDetector(rules);
     const enriched = createDetector(rules, { enrichment });
-    const check = enriched.detect(JSON.parse(matching(0, false)), { receivedAt });
+    const check = await enriched.detect(JSON.parse(matching(0, false)), { receivedAt });
     if ((check[0]?.document as { source?: { as?: unknown } } | undefined)?.source?.as === undefined) throw new Error('the enriched detector did not enrich');
     const work = (detector: Detector, texts: readonly string[]) => {
       let next = 0;
-      return () => {
+      return async () => {
         const text = texts[next++ % texts.length];
-        for (const detection of detector.detect(JSON.parse(text), { receivedAt, original: text })) sink += JSON.stringify(detection.alert).length;
+        for (const detection of await detector.detect(JSON.parse(text), { receivedAt, original: text })) sink += JSON.stringify(detection.alert).length;
       };
     };
     const repeated = [matching(0, false)];
     for (const [kind, texts] of [['repeated address and agent', repeated], ['new address and agent every event', fresh]] as const) {
-      const [ours, baseline] = pairedMicrosecondsPerCall(work(enriched, texts), work(plain, texts), 1000);
+      const [ours, baseline] = await pairedMicrosecondsPerCall(work(enriched, texts), work(plain, texts), 1000);
       rows.push({
         measure: `per event, ${label}, matching event, enriched (country + ASN + user agent), ${kind}`,
         ours: `${ours.toFixed(1)} µs`,
@@ -200,4 +210,4 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-main();
+void main();

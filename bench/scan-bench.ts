@@ -6,15 +6,18 @@
  * - DuckDB (bench/duckdb-scan.js: `read_json` over the .json.gz files with the packaged rule's predicate);
  * - Python with orjson (bench/python-scan.py, one thread, the same predicate);
  * - `zcat | jq` with the same predicate (once: it is slow);
- * - ours with the packaged rule (as shipped, without enrichment, without worker threads) and with Elastic's pack.
+ * - ours with the packaged rule (as shipped, without enrichment, without worker threads), with Elastic's 85 query
+ *   rules, and with its whole pack of 139 (new_terms and threshold rules' state in memory); the packs' alerts go to
+ *   /dev/null (a run's alerts are counted from its summary line, not held in this process).
  * Every tool runs in its own child process (wall time includes start-up), in interleaved rounds whose order rotates,
  * so that load from the other users of this shared machine hits every tool alike; figures are medians. Peak RSS
  * comes from `/usr/bin/time -v` when present, else from the Node child itself. Each tool's match count is checked:
- * the packaged rule's against the generator's count, the pack's against a brute-force count (expected-pack-matches.ts).
+ * the packaged rule's against the generator's count, the query pack's against a brute-force count
+ * (expected-pack-matches.ts); the whole pack's, which depends on state, must be the same in every run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { conformancePath } from '../src/conformance/conformance-dir';
 import { expectedPackMatches } from './expected-pack-matches';
@@ -34,7 +37,7 @@ interface Run {
   readonly stderr: string;
 }
 
-type ToolId = 'floor' | 'floor2' | 'duckdb' | 'python' | 'jq' | 'seed' | 'seedNoEnrich' | 'seedOneThread' | 'pack';
+type ToolId = 'floor' | 'floor2' | 'duckdb' | 'python' | 'jq' | 'seed' | 'seedNoEnrich' | 'seedOneThread' | 'pack' | 'pack139';
 
 interface Tool {
   readonly id: ToolId;
@@ -124,6 +127,15 @@ function allFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? allFiles(join(dir, entry.name)) : [join(dir, entry.name)]));
 }
 
+/** Elastic's 85 query rules in a folder of their own (the pack's folder holds its new_terms and threshold rules too). */
+function queryRulesFolder(pack: string): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), 'ctsd-bench-query-rules-'));
+  for (const name of readdirSync(pack).filter((file) => file.endsWith('.toml'))) {
+    if (/^type = "query"$/m.test(readFileSync(join(pack, name), 'utf8'))) copyFileSync(join(pack, name), join(path, name));
+  }
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
 export interface ScanBenchResult {
   readonly lines: string[];
   readonly failures: string[];
@@ -145,6 +157,7 @@ export function scanBench(quick: boolean, log: (line: string) => void): ScanBenc
   const pythonSkipped = pythonMissing();
   if (pythonSkipped !== undefined) log(`Python + orjson skipped: ${pythonSkipped}`);
   const packSkipped = existsSync(ELASTIC_AWS_RULES) ? undefined : `${ELASTIC_AWS_RULES} not present`;
+  const queryRules = packSkipped === undefined ? queryRulesFolder(ELASTIC_AWS_RULES) : undefined;
   // Node children report their own peak RSS when there is no `time -v`.
   const selfReport = useTime ? [] : ['-e', "process.on('exit',()=>process.stderr.write('\\nMAXRSS_KIB='+process.resourceUsage().maxRSS+'\\n'));process.argv.splice(1,0,'-');require(process.argv[2])"];
   const cli = join(ROOT, 'bin/cloudtrail-stream-detector.js');
@@ -155,18 +168,18 @@ export function scanBench(quick: boolean, log: (line: string) => void): ScanBenc
   for (const { profile, sizes, quickSizes } of PROFILES) {
     for (const size of quick ? quickSizes : sizes) {
       const archive = buildArchive(profile, size, log);
-      const packExpected = packSkipped === undefined ? expectedPackMatches(archive, ELASTIC_AWS_RULES, log) : undefined;
+      const packExpected = queryRules === undefined ? undefined : expectedPackMatches(archive, queryRules.path, log);
       for (const file of allFiles(archive.dir)) readFileSync(file); // page cache warm for every tool alike
       log(`scanning the ${profile} archive: ${archive.objects} objects, ${(archive.uncompressedBytes / 1e6).toFixed(0)} MB uncompressed, ${archive.records} records ...`);
 
-      const ours = (id: ToolId, name: string, extra: readonly string[], env: Record<string, string> = {}, expected = archive.expectedMatches): Tool => ({
+      const ours = (id: ToolId, name: string, extra: readonly string[], env: Record<string, string> = {}, expected: number | null = archive.expectedMatches): Tool => ({
         id,
         name,
-        expected,
+        expected: expected ?? undefined,
         once: () => {
           const r = run(process.execPath, [...selfReport, cli, 'scan', '--quiet', ...extra, archive.dir], useTime, { ...process.env, ...env });
           const matches = scanMatches(r);
-          if (id !== 'pack' && countLines(r.stdout) !== matches) failures.push(`${name}: ${countLines(r.stdout)} alert lines but ${matches} in its summary`);
+          if (id !== 'pack' && id !== 'pack139' && countLines(r.stdout) !== matches) failures.push(`${name}: ${countLines(r.stdout)} alert lines but ${matches} in its summary`);
           return { run: r, matches };
         },
       });
@@ -210,7 +223,13 @@ export function scanBench(quick: boolean, log: (line: string) => void): ScanBenc
         ours('seed', 'ours: scan, packaged rule', []),
         ours('seedNoEnrich', 'ours: scan --no-enrich, packaged rule', ['--no-enrich']),
         ours('seedOneThread', 'ours: scan, packaged rule, no worker threads', [], { CTSD_SCAN_WORKERS: '0' }),
-        ...(packSkipped === undefined ? [ours('pack', "ours: scan, Elastic's 85 query rules", ['--rules', ELASTIC_AWS_RULES], {}, packExpected)] : []),
+        ...(queryRules === undefined
+          ? []
+          : [
+              ours('pack', "ours: scan, Elastic's 85 query rules", ['--rules', queryRules.path, '--output', '/dev/null'], {}, packExpected),
+              // The stateful rules' alerts depend on state: no brute-force count, but every run must agree.
+              ours('pack139', "ours: scan, Elastic's 139 rules (49 new_terms + 5 threshold, state in memory)", ['--rules', ELASTIC_AWS_RULES, '--output', '/dev/null'], {}, null),
+            ]),
       ];
       const runs = new Map(tools.map((tool) => [tool.id, [] as { run: Run; matches: number | undefined }[]]));
       for (let round = 0; round < repeats; round += 1) {
@@ -236,6 +255,7 @@ export function scanBench(quick: boolean, log: (line: string) => void): ScanBenc
       }
     }
   }
+  queryRules?.remove();
   const loadAtEnd = loadavg();
   return { lines: renderScanTables(measured, { repeats, loadAtStart, loadAtEnd, useTime, duckdbVersion, skipped: { jq: jqSkipped, DuckDB: duckdbSkipped, 'Python + orjson': pythonSkipped, "Elastic's pack": packSkipped } }), failures };
 }
@@ -290,11 +310,17 @@ function goalLines(measured: readonly Measured[]): string[] {
     add('packaged rule ÷ two-thread floor', name, ratio(seconds(archive, 'seed'), seconds(archive, 'floor2')), 1.1);
     add('packaged rule ÷ DuckDB (faster than DuckDB)', name, ratio(seconds(archive, 'seed'), seconds(archive, 'duckdb')), 1, true);
     add("Elastic's 85 query rules ÷ packaged rule", name, ratio(seconds(archive, 'pack'), seconds(archive, 'seed')), 1.5);
+    const stateful = ratio(seconds(archive, 'pack139'), seconds(archive, 'pack'));
+    if (stateful !== undefined) rows.push(`| Elastic's 139 rules ÷ its 85 query rules (what the state costs a scan; no target) | ${name} | ${stateful.toFixed(2)}× | — | — |`);
   }
   for (const profile of new Set(archives.map((archive) => archive.profile))) {
     const sized = archives.filter((archive) => archive.profile === profile).sort((a, b) => a.uncompressedBytes - b.uncompressedBytes);
     if (sized.length < 2) continue;
     const [small, large] = [sized[0] as Archive, sized[sized.length - 1] as Archive];
+    const rss = (archive: Archive, id: ToolId) => measured.find((m) => m.archive === archive && m.id === id)?.maxRssKiB;
+    const grown = ratio(rss(large, 'pack139'), rss(small, 'pack139'));
+    // The whole pack's state is what its windows hold (days), more than these archives span: it grows with them.
+    if (grown !== undefined) rows.push(`| peak RSS (whole pack, state in memory): larger ÷ smaller archive (state grows until the rules' windows are covered; no target) | ${profile} ${(large.uncompressedBytes / 1e6).toFixed(0)} vs ${(small.uncompressedBytes / 1e6).toFixed(0)} MB | ${grown.toFixed(2)}× | — | — |`);
     for (const id of ['seed', 'pack'] as const) {
       const rss = (archive: Archive) => measured.find((m) => m.archive === archive && m.id === id)?.maxRssKiB;
       add(`peak RSS flat (${id === 'seed' ? 'packaged rule' : 'pack'}): larger ÷ smaller archive`, `${profile} ${(large.uncompressedBytes / 1e6).toFixed(0)} vs ${(small.uncompressedBytes / 1e6).toFixed(0)} MB`, ratio(rss(large), rss(small)), 1.1);

@@ -217,6 +217,25 @@ function generate(profile: ArchiveProfile, index: number, account: string, regio
   return profile === 'realistic' ? generateRealisticObject(SEED, index, account, region, start.getTime()) : generateBigObject(index, bigObjectTarget(index));
 }
 
+/** Where object `index` sits in an archive: its account, region and the start of its five minutes. */
+function placeOf(index: number): { account: string; region: string; start: Date } {
+  return {
+    account: ACCOUNTS[index % ACCOUNTS.length] as string,
+    region: REGIONS[Math.floor(index / ACCOUNTS.length) % REGIONS.length] as string,
+    start: new Date(Date.UTC(2026, 10, 1) + index * OBJECT_INTERVAL_MS),
+  };
+}
+
+/**
+ * Object `index` of an archive of the profile, as buildArchive writes it (for benches that replay records in memory);
+ * `bigObjectBytes` makes a big-objects profile object smaller than the archive's 2–5 MB.
+ */
+export function archiveObject(profile: ArchiveProfile, index: number, bigObjectBytes?: number): GeneratedObject {
+  const { account, region, start } = placeOf(index);
+  if (profile === 'big-objects' && bigObjectBytes !== undefined) return generateBigObject(index, bigObjectBytes);
+  return generate(profile, index, account, region, start);
+}
+
 /** Builds (or reuses) an archive of the profile with at least `megabytes` MB of uncompressed JSON. */
 export function buildArchive(profile: ArchiveProfile, megabytes: number, log: (line: string) => void): Archive {
   const root = join(tmpdir(), 'ctsd-bench-archive');
@@ -240,9 +259,7 @@ export function buildArchive(profile: ArchiveProfile, megabytes: number, log: (l
   for (let index = 0; total < megabytes * 1_000_000; index += 1) {
     // The key needs the object's metadata, which only generation gives; cheap enough to redo for a reused object.
     const rand = prng(SEED * 7 + index);
-    const account = ACCOUNTS[index % ACCOUNTS.length] as string;
-    const region = REGIONS[Math.floor(index / ACCOUNTS.length) % REGIONS.length] as string;
-    const start = new Date(Date.UTC(2026, 10, 1) + index * OBJECT_INTERVAL_MS);
+    const { account, region, start } = placeOf(index);
     const stamp = start.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').slice(0, 13) + 'Z';
     const [yyyy, mm, dd] = start.toISOString().slice(0, 10).split('-') as [string, string, string];
     const path = `AWSLogs/${account}/CloudTrail/${region}/${yyyy}/${mm}/${dd}/${account}_CloudTrail_${region}_${stamp}_${hex(rand, 16)}.json.gz`;

@@ -14,6 +14,8 @@ export interface HandlerConfig {
   readonly claimLeaseSeconds: number;
   /** Where alert suppression windows are stored in the archive bucket (`ALERT_SUPPRESSION_PREFIX`, default `suppression/`). */
   readonly suppressionPrefix: string;
+  /** The DynamoDB table of new_terms and threshold state (`STATE_TABLE_NAME`); needed when the pack has such rules. */
+  readonly stateTableName?: string;
 }
 
 const DEFAULT_ARCHIVE_PREFIX = 'alerts/';
@@ -90,6 +92,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv, defaultRulesPath: stri
     rulesPath: nonEmpty(env.DETECTOR_RULES_PATH) ?? defaultRulesPath,
     claimLeaseSeconds: claimLease(env.ALERT_CLAIM_LEASE_SECONDS),
     suppressionPrefix: normalisePrefix(env.ALERT_SUPPRESSION_PREFIX ?? DEFAULT_SUPPRESSION_PREFIX),
+    ...(nonEmpty(env.STATE_TABLE_NAME) ? { stateTableName: nonEmpty(env.STATE_TABLE_NAME) } : {}),
   };
 }
 

@@ -1,8 +1,14 @@
 import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { DynamoDbStateStore } from '../src/dynamodb/dynamodb-state-store';
 import { createDetector } from '../src/engine/detector';
+import type { EcsDocument } from '../src/engine/ecs/ecs-document';
+import { findMatchingException } from '../src/engine/exceptions';
+import type { DetectionRule } from '../src/engine/rules/detection-rule';
+import { isStatefulRule } from '../src/engine/stateful';
 import { accountMismatch, InvalidEventError, unwrapEventBridgeEvent } from '../src/engine/input/eventbridge-envelope';
 import { readDetectorConfig, readExceptionPack, readHandlerConfig } from './config';
 import { bundledEnrichmentFiles } from './enrichment';
@@ -26,6 +32,9 @@ import { createLogger } from './log';
  * - ALERT_SUPPRESSION_PREFIX (default `suppression/`): where alert suppression windows are kept in the archive bucket
  * - ALERT_CLAIM_LEASE_SECONDS (default 300): how long a delivery claim blocks other deliveries of the same alert;
  *   must exceed the function timeout (docs/delivery.md)
+ * - STATE_TABLE_NAME: the DynamoDB table of new_terms and threshold state (docs/stateful-rules.md); required when the
+ *   rule pack holds such rules
+ * - AWS_ENDPOINT_URL_DYNAMODB (optional, read by the SDK): a local DynamoDB endpoint for tests
  * - AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL_S3 (optional, read by the SDK itself): local endpoints
  *   for tests. Give S3 an IP-literal URL (http://127.0.0.1:PORT): the SDK's S3 endpoint rules then
  *   address buckets path-style on their own, so there is no test-only "force path style" switch here.
@@ -36,11 +45,20 @@ const config = readHandlerConfig(process.env, path.join(__dirname, 'rules.json')
 // GeoIP/ASN databases and user-agent regexes shipped in the bundle (enrichment/): opened on the first event that
 // needs them, then kept for the container's life. DETECTOR_ENRICHMENT_DIR for tests.
 const enrichmentFiles = bundledEnrichmentFiles(process.env.DETECTOR_ENRICHMENT_DIR?.trim() || __dirname);
-const detector = createDetector(loadRulePack(config.rulesPath), { enrichment: enrichmentFromFiles(enrichmentFiles) });
+const rules = loadRulePack(config.rulesPath);
 // Optional deployment settings bundled next to rules.json (account display names); DETECTOR_CONFIG_PATH for tests.
 const { accountNames } = readDetectorConfig(process.env.DETECTOR_CONFIG_PATH?.trim() || path.join(__dirname, 'detector-config.json'));
 // Rule exceptions resolved at synth (docs/exceptions.md); DETECTOR_EXCEPTIONS_PATH for tests.
 const exceptions = readExceptionPack(process.env.DETECTOR_EXCEPTIONS_PATH?.trim() || path.join(__dirname, 'exceptions.json'));
+const statefulRules = rules.filter((compiled) => isStatefulRule(compiled.rule));
+if (statefulRules.length > 0 && config.stateTableName === undefined) {
+  throw new Error(
+    `Detector Lambda is misconfigured: the rule pack holds ${statefulRules.length} new_terms or threshold rule(s) and STATE_TABLE_NAME is not set (the DynamoDB table of their state)`,
+  );
+}
+// One DynamoDB client per container, like the S3 and SNS clients; strongly consistent reads, conditional writes.
+const state = config.stateTableName ? new DynamoDbStateStore({ client: new DynamoDBClient({}), tableName: config.stateTableName }) : undefined;
+const detector = createDetector(rules, { enrichment: enrichmentFromFiles(enrichmentFiles), state, isExcepted: exceptedBeforeState });
 const delivery: AlertDelivery = {
   sns: new SNSClient({}),
   topicArn: config.alertTopicArn,
@@ -53,6 +71,7 @@ createLogger().info('detector initialised', {
   ruleIds: detector.rules.map((compiled) => compiled.rule.ruleId),
   claimLeaseSeconds: config.claimLeaseSeconds,
   enrichment: Object.keys(enrichmentFiles),
+  ...(config.stateTableName ? { stateTable: config.stateTableName, statefulRules: statefulRules.length } : {}),
   exceptionItems: Object.fromEntries([...exceptions].map(([ruleId, lists]) => [ruleId, lists.flatMap((list) => list.items.map((item) => `${list.listId}/${item.itemId}`))])),
 });
 
@@ -89,7 +108,7 @@ export async function handler(
     }
 
     const receivedAt = new Date();
-    const detections = detector.detect(record, { receivedAt, envelope });
+    const detections = await detector.detect(record, { receivedAt, envelope });
     // One at a time: a failure stops before later alerts, and the retry redoes them all (those already
     // published are recognised by their archive objects and suppressed).
     let duplicates = 0;
@@ -106,6 +125,26 @@ export async function handler(
     log.error('event processing failed', { error });
     throw error;
   }
+}
+
+/**
+ * Exceptions of new_terms and threshold rules apply before their state, as Elastic filters its searches: an excepted
+ * event is neither a sighting nor counted, and there is no alert to archive. It is logged and counted in the same
+ * metric as other excepted matches (docs/exceptions.md).
+ */
+function exceptedBeforeState(rule: DetectionRule, document: EcsDocument): boolean {
+  const excepted = findMatchingException(exceptions.get(rule.ruleId) ?? [], document, new Date());
+  if (excepted === undefined) return false;
+  const event = document.event as { id?: unknown } | undefined;
+  const eventId = typeof event?.id === 'string' ? event.id : '';
+  process.stdout.write(emfLine('SuppressedByException', { RuleId: rule.ruleId, ExceptionItemId: excepted.item.itemId }, { ExceptionListId: excepted.list.listId, EventId: eventId }));
+  createLogger({ eventId }).info('event excepted before the state of a stateful rule', {
+    ruleId: rule.ruleId,
+    exceptionListId: excepted.list.listId,
+    exceptionItemId: excepted.item.itemId,
+    exceptionItemName: excepted.item.name,
+  });
+  return true;
 }
 
 /**

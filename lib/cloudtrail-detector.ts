@@ -1,16 +1,19 @@
 import { Annotations, Stack } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { PatternGroup } from '../src/engine/eventbridge/group-patterns';
 import { type CompiledRule, describeUnsupportedRules, rulePackToJson, type UnsupportedRule } from '../src/engine/rules';
+import { isStatefulRule } from '../src/engine/stateful';
 import { parseAlertEmails } from './alert-emails';
 import type { CloudTrailDetectorProps } from './cloudtrail-detector-props';
 import { ALERT_ARCHIVE_PREFIX, ALERT_SUPPRESSION_PREFIX, AlertArchive } from './constructs/alert-archive';
 import { AlertKey } from './constructs/alert-key';
 import { AlertTopic } from './constructs/alert-topic';
+import { StateTable } from './constructs/state-table';
 import { CentralEventBus } from './constructs/central-event-bus';
 import { CloudTrailRuleTrigger } from './constructs/cloudtrail-rule-trigger';
 import { DEFAULT_RESERVED_CONCURRENCY, DetectorFunction } from './constructs/detector-function';
@@ -53,6 +56,8 @@ export class CloudTrailDetector extends Construct {
   readonly opsTopic: sns.ITopic;
   /** Organization mode only: the bus member accounts forward to. */
   readonly centralEventBus?: events.EventBus;
+  /** The state of the new_terms and threshold rules (docs/stateful-rules.md); only when the rules include one. */
+  readonly stateTable?: dynamodb.Table;
   /** The deployed rules, compiled. */
   readonly rules: readonly CompiledRule[];
   /** Valid rules of types the engine cannot run yet: not deployed. */
@@ -96,6 +101,8 @@ export class CloudTrailDetector extends Construct {
     for (const subscription of props.alertSubscriptions ?? []) this.alertTopic.addSubscription(subscription);
     failures.allowTopicRedrive(this.alertTopic);
     this.archiveBucket = new AlertArchive(this, 'AlertArchive', { key }).bucket;
+    const state = this.rules.some((compiled) => isStatefulRule(compiled.rule)) ? new StateTable(this, 'State') : undefined;
+    this.stateTable = state?.table;
     const detector = new DetectorFunction(this, 'Detector', {
       topic: this.alertTopic,
       bucket: this.archiveBucket,
@@ -111,6 +118,7 @@ export class CloudTrailDetector extends Construct {
       reservedConcurrency,
       accountNames,
       enrichment: checkEnrichmentProps(props.enrichment ?? {}),
+      ...(state ? { stateTable: { tableArn: state.table.tableArn, key: state.key }, environment: { STATE_TABLE_NAME: state.table.tableName } } : {}),
     });
     this.detectorFunction = detector.function;
     // Central mode: the rules listen on the organization bus; this account's own events get there through a

@@ -34,6 +34,9 @@ export class DetectorStack extends Stack {
     new CfnOutput(this, 'FailedInvocationQueueUrl', { value: detector.failureQueues.invocationFailures.queueUrl, description: 'Lambda on-failure destination: events the function failed on' });
     new CfnOutput(this, 'EmailDeadLetterQueueUrl', { value: detector.failureQueues.emailDelivery.queueUrl, description: 'Alerts SNS could not deliver to an e-mail address' });
     new CfnOutput(this, 'OpsTopicArn', { value: detector.opsTopic.topicArn, description: 'SNS topic operational alarms notify' });
+    if (detector.stateTable) {
+      new CfnOutput(this, 'StateTableName', { value: detector.stateTable.tableName, description: 'DynamoDB state of the new_terms and threshold rules (baseline --table)' });
+    }
     new CfnOutput(this, 'DetectorFunctionName', { value: detector.detectorFunction.functionName, description: 'Detector Lambda function' });
   }
 

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildAlertNotification } from '../src/engine/alerts';
-import { createDetector } from '../src/engine/detector';
+import { buildAlert } from '../src/engine/alerts/build-alert';
+import { normalizeCloudTrail } from '../src/engine/ecs';
 import { unwrapEventBridgeEvent } from '../src/engine/input/eventbridge-envelope';
 import { compileRules, loadRuleDirectory } from '../src/engine/rules';
 
@@ -29,9 +30,12 @@ export function alertExample(): AlertExample {
   const event = events.find((candidate) => candidate.id === CLUSTER_EXPORT_EVENT_ID);
   if (!event) throw new Error(`no event ${CLUSTER_EXPORT_EVENT_ID} in the sample EventBridge events`);
   const { record, envelope } = unwrapEventBridgeEvent(event);
-  const detector = createDetector(compileRules(loadRuleDirectory(join(ROOT, 'rules'))));
-  const [detection] = detector.detect(record, { receivedAt: new Date('2026-11-20T03:30:21.000Z'), envelope });
-  const notification = buildAlertNotification(detection.alert, detection.rule.rule);
+  // The packaged rule is a query rule: its alert is built as the detector builds it, without waiting on a state.
+  const [rule] = compileRules(loadRuleDirectory(join(ROOT, 'rules')));
+  const context = { receivedAt: new Date('2026-11-20T03:30:21.000Z'), envelope };
+  const document = normalizeCloudTrail(record, context);
+  if (rule === undefined || !rule.matches(document)) throw new Error(`the packaged rule does not match event ${CLUSTER_EXPORT_EVENT_ID}`);
+  const notification = buildAlertNotification(buildAlert(rule.rule, document, context), rule.rule);
   const message = JSON.parse(notification.message) as { default: string; email: string };
   return { subject: notification.subject, attributes: notification.attributes, email: message.email, json: JSON.stringify(shortened(JSON.parse(message.default)), null, 2) };
 }

@@ -26,6 +26,8 @@ export interface ArchivedAlert {
   readonly state: DeliveryState;
   readonly ruleId: string;
   readonly eventId: string;
+  /** Which of the rule's alerts on the event (new_terms: the term, threshold: the group); absent for a query rule. */
+  readonly alertKey?: string;
   /** The Lambda request id of the invocation that holds (or last held) the claim. */
   readonly requestId: string;
   /** ISO 8601; when that invocation claimed the alert. The lease runs from here. */
@@ -53,6 +55,7 @@ export interface SuppressedMatch {
   readonly state: SuppressedState;
   readonly ruleId: string;
   readonly eventId: string;
+  readonly alertKey?: string;
   readonly requestId: string;
   readonly suppressedAt: string;
   /** For `suppressed_by_exception`: the exception item that matched. */
@@ -66,10 +69,12 @@ export interface SuppressedMatch {
 
 /**
  * `<prefix><rule id>/<event id>.json`: deterministic, so every delivery of the same CloudTrail event
- * for the same rule meets at the same key, which is what makes the conditional writes a lock.
+ * for the same rule meets at the same key, which is what makes the conditional writes a lock. A new_terms or threshold
+ * rule can raise several alerts on one event (one per term or group): `<prefix><rule id>/<event id>/<alert key>.json`.
  */
-export function alertArchiveKey(prefix: string, ruleId: string, eventId: string): string {
-  return `${prefix}${safeKeySegment(ruleId)}/${safeKeySegment(eventId)}.json`;
+export function alertArchiveKey(prefix: string, ruleId: string, eventId: string, alertKey = ''): string {
+  const alert = alertKey === '' ? '' : `/${safeKeySegment(alertKey)}`;
+  return `${prefix}${safeKeySegment(ruleId)}/${safeKeySegment(eventId)}${alert}.json`;
 }
 
 /** How a conditional write went. `conflict`: the precondition failed (someone else wrote first). */
@@ -152,14 +157,18 @@ export type ClassifiedArchiveObject =
   | { readonly kind: 'suppressed'; readonly record: SuppressedMatch }
   | { readonly kind: 'unrecognised'; readonly reason: string };
 
-export function classifyArchiveObject(stored: StoredJsonObject, expected: { readonly ruleId: string; readonly eventId: string }): ClassifiedArchiveObject {
+export function classifyArchiveObject(
+  stored: StoredJsonObject,
+  expected: { readonly ruleId: string; readonly eventId: string; readonly alertKey?: string },
+): ClassifiedArchiveObject {
   if (!stored.isJson) return { kind: 'unrecognised', reason: 'not JSON' };
-  const candidate = stored.json as Partial<Record<'format' | 'state' | 'ruleId' | 'eventId' | 'requestId' | 'claimedAt' | 'suppressedAt', unknown>> | null;
+  const candidate = stored.json as Partial<Record<'format' | 'state' | 'ruleId' | 'eventId' | 'alertKey' | 'requestId' | 'claimedAt' | 'suppressedAt', unknown>> | null;
   if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate) || candidate.format !== ARCHIVE_FORMAT) {
     return { kind: 'unrecognised', reason: 'JSON that is not an archived alert of this format' };
   }
-  if (candidate.ruleId !== expected.ruleId || candidate.eventId !== expected.eventId) {
-    return { kind: 'unrecognised', reason: `an archived record of rule ${String(candidate.ruleId)} / event ${String(candidate.eventId)}` };
+  if (candidate.ruleId !== expected.ruleId || candidate.eventId !== expected.eventId || (candidate.alertKey ?? '') !== (expected.alertKey ?? '')) {
+    const alert = candidate.alertKey === undefined ? '' : ` / alert ${String(candidate.alertKey)}`;
+    return { kind: 'unrecognised', reason: `an archived record of rule ${String(candidate.ruleId)} / event ${String(candidate.eventId)}${alert}` };
   }
   const state = candidate.state as string | undefined;
   if ((state === 'suppressed_by_exception' || state === 'suppressed_by_window') && typeof candidate.suppressedAt === 'string') {

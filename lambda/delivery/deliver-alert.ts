@@ -90,15 +90,15 @@ export async function deliverAlert(
   /** A claim this invocation already holds on the archive key (the suppression path claims before deciding). */
   held?: { readonly etag: string; readonly record: ArchivedAlert },
 ): Promise<DeliveredAlert> {
-  const { alert, rule } = detection;
+  const { alert, rule, alertKey } = detection;
   const ruleId = rule.rule.ruleId;
   const eventId = alertEventId(alert, ruleId);
-  const archiveKey = alertArchiveKey(delivery.archive.prefix, ruleId, eventId);
+  const archiveKey = alertArchiveKey(delivery.archive.prefix, ruleId, eventId, alertKey);
   const now = delivery.now ?? (() => new Date());
-  const fields = { ruleId, eventId, archiveBucket: delivery.archive.bucket, archiveKey };
+  const fields = { ruleId, eventId, ...(alertKey ? { alertKey } : {}), archiveBucket: delivery.archive.bucket, archiveKey };
 
   const claimedAt = now().toISOString();
-  const claim: ArchivedAlert = { format: ARCHIVE_FORMAT, state: 'claimed', ruleId, eventId, requestId, claimedAt, alert };
+  const claim: ArchivedAlert = { format: ARCHIVE_FORMAT, state: 'claimed', ruleId, eventId, ...(alertKey ? { alertKey } : {}), requestId, claimedAt, alert };
 
   let claimEtag: string | undefined = held?.etag;
   let record: ArchivedAlert = held ? { ...withoutWindowMark(held.record), alert } : claim;
@@ -113,7 +113,7 @@ export async function deliverAlert(
     if (created.reason !== 'PreconditionFailed') continue;
     const existing = await readJsonObject(delivery.archive, archiveKey);
     if (existing === undefined) continue; // Deleted in between: try to create it again.
-    const found = classifyArchiveObject(existing, { ruleId, eventId });
+    const found = classifyArchiveObject(existing, { ruleId, eventId, alertKey });
 
     if (found.kind === 'published') {
       const published = found.record;

@@ -90,8 +90,11 @@ export async function handleMatch(detection: Detection, handling: MatchHandling,
   const rule = detection.rule.rule;
   const { delivery, receivedAt } = handling;
   const eventId = alertEventId(detection.alert, rule.ruleId);
-  const archiveKey = alertArchiveKey(delivery.archive.prefix, rule.ruleId, eventId);
-  const fields = { ruleId: rule.ruleId, eventId, archiveKey };
+  const { alertKey } = detection;
+  const archiveKey = alertArchiveKey(delivery.archive.prefix, rule.ruleId, eventId, alertKey);
+  const fields = { ruleId: rule.ruleId, eventId, ...(alertKey ? { alertKey } : {}), archiveKey };
+  // What a suppression window counts: the event, or for a stateful rule's several alerts on it, each one.
+  const matchId = alertKey ? `${eventId}/${alertKey}` : eventId;
   const writeMetric = handling.writeMetric ?? ((line: string) => void process.stdout.write(line));
 
   const excepted = findMatchingException(handling.exceptions.get(rule.ruleId) ?? [], detection.document, receivedAt);
@@ -102,6 +105,7 @@ export async function handleMatch(detection: Detection, handling: MatchHandling,
       state: 'suppressed_by_exception',
       ruleId: rule.ruleId,
       eventId,
+      ...(alertKey ? { alertKey } : {}),
       requestId,
       suppressedAt: new Date().toISOString(),
       exception: { listId: list.listId, itemId: item.itemId, itemName: item.name, owner: item.owner, ...(item.expireTime ? { expireTime: item.expireTime } : {}) },
@@ -131,7 +135,7 @@ export async function handleMatch(detection: Detection, handling: MatchHandling,
   }
 
   const windowKey = `${handling.suppressionPrefix}${safeKeySegment(rule.ruleId)}/${key}.json`;
-  const decision = await stepWindow(delivery.archive, windowKey, rule.ruleId, terms, key, eventId, receivedAt, rule.alertSuppression.duration);
+  const decision = await stepWindow(delivery.archive, windowKey, rule.ruleId, terms, key, matchId, receivedAt, rule.alertSuppression.duration);
   if (decision.action === 'alert') {
     const alert = withSuppressionFields(detection.alert, terms, decision.window, decision.suppressedSinceLastAlert, decision.previousWindow);
     return deliverAlert({ ...detection, alert }, delivery, log, requestId, claimed.held);
@@ -141,6 +145,7 @@ export async function handleMatch(detection: Detection, handling: MatchHandling,
     state: 'suppressed_by_window',
     ruleId: rule.ruleId,
     eventId,
+    ...(alertKey ? { alertKey } : {}),
     requestId,
     suppressedAt: new Date().toISOString(),
     suppression: { key, terms, start: decision.window.start, end: decision.window.end, windowKey },
@@ -233,7 +238,7 @@ async function recordException(
   delivery: AlertDelivery,
   log: Logger,
   requestId: string,
-  fields: { readonly ruleId: string; readonly eventId: string; readonly archiveKey: string },
+  fields: { readonly ruleId: string; readonly eventId: string; readonly alertKey?: string; readonly archiveKey: string },
 ): Promise<HandledMatch> {
   const { archiveKey } = fields;
   for (let round = 0; round < MAX_ARCHIVE_ROUNDS; round++) {

@@ -35,6 +35,8 @@ export interface DetectorFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** GeoIP/ASN databases and user-agent regexes shipped in the bundle's `enrichment/` folder (default: the shipped ones). */
   readonly enrichment?: DetectorEnrichmentProps;
+  /** The state table of new_terms and threshold rules and its key (DetectorRole grants the item actions on it). */
+  readonly stateTable?: { readonly tableArn: string; readonly key: kms.IKey };
 }
 
 /** Lambda's retries of a failed asynchronous invocation (the maximum). */

@@ -20,6 +20,8 @@ export interface DetectorRoleProps {
   readonly failureQueue: sqs.IQueue;
   /** The key `failureQueue` is encrypted with. */
   readonly failureKey: kms.IKey;
+  /** The state table of new_terms and threshold rules and its key; absent when no rule keeps state. */
+  readonly stateTable?: { readonly tableArn: string; readonly key: kms.IKey };
 }
 
 /**
@@ -105,6 +107,25 @@ function detectorStatements(props: DetectorRoleProps): iam.PolicyStatement[] {
         StringEquals: { 'kms:ViaService': [`sns.${Aws.REGION}.amazonaws.com`, `s3.${Aws.REGION}.amazonaws.com`] },
       },
     }),
+    ...(props.stateTable === undefined
+      ? []
+      : [
+          new iam.PolicyStatement({
+            sid: 'KeepRuleState',
+            // new_terms and threshold state (docs/stateful-rules.md): a strongly consistent read and a conditional
+            // update per term or group; no scan, query, delete or batch action, no other table.
+            actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+            resources: [props.stateTable.tableArn],
+          }),
+          new iam.PolicyStatement({
+            sid: 'EncryptRuleState',
+            // DynamoDB decrypts the table key (reads) and encrypts with it (writes) on the caller's behalf; the key is
+            // usable by this role only through DynamoDB.
+            actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+            resources: [props.stateTable.key.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+          }),
+        ]),
     new iam.PolicyStatement({
       sid: 'SendFailedInvocations',
       // Lambda delivers to the on-failure destination with the execution role.

@@ -27,13 +27,15 @@ export interface AthenaArguments {
 
 export const ATHENA_COMMAND: CommandDeclaration<typeof ATHENA_OPTIONS, AthenaArguments, CliIo> = {
   name: 'athena',
-  summary: 'translate the query rules into Athena SQL over the CloudTrail table (or print its DDL)',
+  summary: 'translate the rules (query, new_terms, threshold) into Athena SQL over the CloudTrail table (or print its DDL)',
   usage: [
     'athena [--rules DIR] [--database NAME] [--table NAME] [--since YYYY-MM-DD] [--until YYYY-MM-DD]',
     'athena --ddl --bucket BUCKET --prefix PREFIX [--database NAME] [--table NAME] [--since YYYY-MM-DD]',
   ],
-  description: `Prints one Athena (Trino) SELECT per query rule, over the CloudTrail table Athena reads from the
-trail's bucket, so past activity can be searched with the same rules (docs/athena.md). Rules that cannot be
+  description: `Prints one Athena (Trino) SELECT per rule, over the CloudTrail table Athena reads from the trail's
+bucket, so past activity can be searched with the same rules (docs/athena.md): query rules as a filter, new_terms
+rules as first sightings over their history window, threshold rules as counts over their window that start again
+after each alert (row pattern recognition), all for the trail in event-time order. Rules that cannot be
 translated are named on stderr with the reason; their SQL is printed as a comment. With --ddl, prints the
 CREATE TABLE statement for that table instead (AWS's documented CloudTrail table, partition projection by day).`,
   options: ATHENA_OPTIONS,

@@ -1,6 +1,7 @@
 import { parseKql } from '../engine/kql';
 import type { DetectionRule } from '../engine/rules';
 import { quoteIdentifier } from './ddl';
+import { newTermsSql, statefulComment, thresholdSql } from './stateful-query';
 import { formatCondition, sqlString, translateKql, UntranslatableError } from './translate';
 
 export interface QueryOptions {
@@ -48,11 +49,14 @@ function nextDay(day: string): string {
  * CloudTrail delivers a file up to about 15 minutes after its events, so the partition range reaches one day past
  * `until`; the eventtime filter keeps the result exact.
  */
-export function dateRangeConditions(since: string | undefined, until: string | undefined): string[] {
+export function dateRangeConditions(since: string | undefined, until: string | undefined, lookBackMs = 0): string[] {
   const conditions: string[] = [];
   if (since !== undefined) {
-    conditions.push(`"timestamp" >= ${sqlString(since.replace(/-/g, '/'))}`);
-    conditions.push(`eventtime >= ${sqlString(`${since}T00:00:00Z`)}`);
+    // A stateful rule reads its history window (new_terms) or count window (threshold) before the range too.
+    const start = new Date(Date.parse(`${since}T00:00:00Z`) - lookBackMs);
+    const day = start.toISOString().slice(0, 10);
+    conditions.push(`"timestamp" >= ${sqlString(day.replace(/-/g, '/'))}`);
+    conditions.push(`eventtime >= ${sqlString(start.toISOString().replace('.000Z', 'Z'))}`);
   }
   if (until !== undefined) {
     const after = nextDay(until);
@@ -67,9 +71,10 @@ function header(rule: DetectionRule): string {
 }
 
 export function translateRule(rule: DetectionRule, options: QueryOptions): RuleTranslation {
+  if (rule.newTerms || rule.threshold) return translateStatefulRule(rule, options);
   let condition;
   try {
-    if (rule.type !== 'query') throw new UntranslatableError(`type "${rule.type}" is not a query rule (only single-event queries translate)`);
+    if (rule.type !== 'query') throw new UntranslatableError(`type "${rule.type}" is not a query, new_terms or threshold rule`);
     if (rule.language !== 'kuery') throw new UntranslatableError(`language "${rule.language}" is not KQL`);
     condition = translateKql(parseKql(rule.query));
   } catch (error) {
@@ -89,4 +94,20 @@ export function translateRule(rule: DetectionRule, options: QueryOptions): RuleT
     '',
   ].join('\n');
   return { ok: true, rule, sql };
+}
+
+/** new_terms and threshold rules (stateful-query.ts): their window is read before `since` as well. */
+function translateStatefulRule(rule: DetectionRule, options: QueryOptions): RuleTranslation {
+  const lookBack = rule.newTerms?.historyWindowMs ?? rule.threshold?.windowMs ?? 0;
+  const from = `${quoteIdentifier(options.database)}.${quoteIdentifier(options.table)}`;
+  const historyWhere = dateRangeConditions(options.since, options.until, lookBack);
+  const outputWhere = options.since === undefined ? [] : [`eventtime >= ${sqlString(`${options.since}T00:00:00Z`)}`];
+  try {
+    if (rule.language !== 'kuery') throw new UntranslatableError(`language "${rule.language}" is not KQL`);
+    const { body } = rule.newTerms ? newTermsSql(rule, from, historyWhere, outputWhere) : thresholdSql(rule, from, historyWhere, outputWhere);
+    return { ok: true, rule, sql: `${header(rule)}\n${statefulComment(rule).map(comment).join('\n')}\n${body}` };
+  } catch (error) {
+    if (!(error instanceof UntranslatableError)) throw error;
+    return { ok: false, rule, reason: error.message, sql: `${header(rule)}\n${comment(`NOT TRANSLATED: ${error.message}`)}\n` };
+  }
 }

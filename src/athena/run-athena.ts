@@ -10,7 +10,7 @@ import { translateRule } from './rule-query';
 const PROGRAM = 'cloudtrail-stream-detector athena';
 const PACKAGED_RULES_DIRECTORY = join(packageRoot(), 'rules');
 
-/** `athena`: prints Athena SQL for each query rule (or the table DDL); untranslatable rules are named on stderr. */
+/** `athena`: prints Athena SQL for each query, new_terms and threshold rule (or the table DDL); untranslatable rules are named on stderr. */
 export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<number> {
   const { database, table } = parsed;
   if (parsed.ddl) {
@@ -41,8 +41,8 @@ export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<num
   let untranslated = 0;
   const outputs: string[] = [];
   for (const rule of pack.rules) {
-    if (rule.type !== 'query') {
-      io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.sourceFile)}): type ${rule.type} is not a query rule\n`);
+    if (rule.type !== 'query' && rule.type !== 'new_terms' && rule.type !== 'threshold') {
+      io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.sourceFile)}): type ${rule.type} is not a query, new_terms or threshold rule\n`);
       continue;
     }
     const result = translateRule(rule, { database, table, since: parsed.since, until: parsed.until });
@@ -54,9 +54,9 @@ export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<num
     }
   }
   for (const rule of pack.unsupported) {
-    io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.file)}): type ${rule.type} is not a query rule\n`);
+    io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.file)}): type ${rule.type} is not a query, new_terms or threshold rule\n`);
   }
   io.stdout.write(outputs.join('\n'));
-  io.stderr.write(`${PROGRAM}: ${translated} query rule(s) translated, ${untranslated} not translated\n`);
+  io.stderr.write(`${PROGRAM}: ${translated} rule(s) translated, ${untranslated} not translated\n`);
   return 0;
 }

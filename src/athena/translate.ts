@@ -93,6 +93,7 @@ const UNTRANSLATABLE_FIELDS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^source\.(as|geo)\./, 'GeoIP/ASN enrichment of source.ip; the CloudTrail table has no such data'],
   [/^aws\.cloudtrail\.(request_parameters|response_elements|additional_eventdata|service_event_details)$/, 'the keyword string is Java Map.toString() of the payload (HashMap key order, "=" separators, null values removed); the table holds JSON text'],
   [/^related\./, 'related.* is aggregated by the normalizer from several CloudTrail members'],
+  [/^aws\.cloudtrail\.resources\./, 'resources[] holds one value per resource, from an array of structs; no single column'],
   [/^@timestamp$|^event\.(ingested|created)$/, 'time fields depend on delivery, not only on the record'],
 ];
 
@@ -102,13 +103,19 @@ function clean(expr: string): string {
   return `NULLIF(NULLIF(NULLIF(${expr}, ''), '-'), 'none')`;
 }
 
+/** An AWS service acting (isServiceActor in src/engine/ecs/user-identity.ts): it has no user.name or user.id. */
+function serviceActorCondition(): string {
+  const type = 'useridentity.type';
+  const issuerArn = 'useridentity.sessioncontext.sessionissuer.arn';
+  return `${type} = 'AWSService' OR (${type} = 'AssumedRole' AND strpos(${issuerArn}, ${sqlString(SERVICE_LINKED_ROLE_MARKER)}) > 0)`;
+}
+
 /** `user.name` as the normalizer derives it (see src/engine/ecs/user-identity.ts). */
 function userNameExpression(): string {
   const type = 'useridentity.type';
-  const issuerArn = 'useridentity.sessioncontext.sessionissuer.arn';
   const expression = [
     'CASE',
-    `WHEN ${type} = 'AWSService' OR (${type} = 'AssumedRole' AND strpos(${issuerArn}, ${sqlString(SERVICE_LINKED_ROLE_MARKER)}) > 0) THEN NULL`,
+    `WHEN ${serviceActorCondition()} THEN NULL`,
     `ELSE COALESCE(`,
     `CASE WHEN ${type} IN ('AssumedRole', 'FederatedUser') THEN COALESCE(${clean('useridentity.sessioncontext.sessionissuer.username')}, ${clean('useridentity.username')}) ELSE ${clean('useridentity.username')} END,`,
     `CASE WHEN eventname = 'UserAuthentication' THEN ${clean(`json_extract_scalar(additionaleventdata, '$["UserName"]')`)} END)`,
@@ -133,6 +140,13 @@ export function fieldSql(name: string): FieldSql {
   const columnName = COLUMN_FIELDS[name];
   if (columnName !== undefined) return column(columnName);
   if (name === 'user.name') return { kind: 'string', expr: userNameExpression(), removable: false };
+  // The caller's account, else the trail's recipient (mapCloud); the envelope fallback never applies to the archive.
+  if (name === 'cloud.account.id') return { kind: 'string', expr: `COALESCE(${clean('useridentity.accountid')}, ${clean('recipientaccountid')})`, removable: false };
+  if (name === 'user.id') return { kind: 'string', expr: `(CASE WHEN ${serviceActorCondition()} THEN NULL ELSE ${clean('useridentity.principalid')} END)`, removable: false };
+  // A tlsDetails block whose version is the placeholder "tlsVersion" carries nothing (mapTlsDetails).
+  if (name === 'tls.client.server_name') {
+    return { kind: 'string', expr: `(CASE WHEN tlsdetails.tlsversion = 'tlsVersion' THEN NULL ELSE ${clean('tlsdetails.clientprovidedhostheader')} END)`, removable: false };
+  }
   for (const [prefix, payloadColumn] of FLATTENED_PAYLOADS) {
     if (name.startsWith(prefix)) {
       const keys = name.slice(prefix.length).split('.');
@@ -375,6 +389,17 @@ function translateNode(node: KqlNode, context: Context): Condition {
     case 'nested':
       throw new UntranslatableError('nested query');
   }
+}
+
+/**
+ * One field's value as a SQL expression that is NULL exactly when the field is missing, for grouping (new_terms
+ * terms, threshold groups); throws UntranslatableError for fields with several values or no exact column.
+ */
+export function singleValueSql(name: string): string {
+  const field = fieldSql(name);
+  if (field.kind === 'constant') return sqlString(field.value);
+  if (field.kind === 'string') return field.removable ? clean(field.expr) : field.expr;
+  throw new UntranslatableError(`${name}: ${field.kind === 'outcome' ? 'event.outcome' : 'a payload field'} as a term or group needs its value, not a test of it`);
 }
 
 /** The WHERE condition for a parsed KQL query; throws UntranslatableError when no exact translation exists. */

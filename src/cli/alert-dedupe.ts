@@ -13,9 +13,12 @@ import { createHash, type Hash } from 'node:crypto';
 export class AlertDeduplicator {
   private readonly seen = new Set<string>();
 
-  /** True the first time a rule fires for an event, false for every repeat. */
-  isFirst(ruleId: string, record: object): boolean {
-    const key = `${ruleId}\u0000${eventKey(record)}`;
+  /**
+   * True the first time a rule fires for an event, false for every repeat. `alertKey` tells apart the several alerts
+   * one new_terms or threshold rule can raise on one event (one per term or group); '' for a query rule.
+   */
+  isFirst(ruleId: string, record: object, alertKey = ''): boolean {
+    const key = `${ruleId}\u0000${eventKey(record)}\u0000${alertKey}`;
     if (this.seen.has(key)) return false;
     this.seen.add(key);
     return true;

@@ -31,6 +31,12 @@ export const SCAN_OPTIONS = {
       'error names the object, and the records before the limit are still scanned',
     { parse: parseSize },
   ),
+  stateIn: valueOption(
+    'FILE',
+    'start new_terms and threshold rules from the state FILE a previous scan saved with --state-out, so a hunt ' +
+      'continues where it stopped (sightings, counts and the baseline carry over)',
+  ),
+  stateOut: valueOption('FILE', "save the new_terms and threshold rules' state to FILE at the end (also after Ctrl-C), for --state-in"),
   quiet: flag('no progress line on stderr (it is only drawn when stderr is a terminal)', { short: 'q' }),
   geoipDatabase: valueOption(
     'FILE',
@@ -55,7 +61,10 @@ export const SCAN_COMMAND: CommandDeclaration<typeof SCAN_OPTIONS, ScanArguments
   description: `Scans CloudTrail data with the detection rules and prints one JSON alert per line on stdout: the same
 alert document the Lambda publishes as the SNS "default" message (or a table with --format table).
 
-Each (rule, CloudTrail eventID) pair alerts once per run, however many files repeat the event. Rules with
+Each (rule, CloudTrail eventID) pair alerts once per run, however many files repeat the event (new_terms and
+threshold rules: once per term or group). new_terms and threshold rules keep their state in memory over the
+run's own records, in the order read (file order, then record order), with event time; state older than a
+rule's window is dropped as the scan moves on (docs/stateful-rules.md). Rules with
 [rule.alert_suppression] suppress repeats within their window over event time, in input order; each suppressed
 match is one "suppressed: ..." line on stderr (docs/exceptions.md). Problems with inputs go to stderr as
 "path:position: message"; an input that holds no CloudTrail record is named ("path: no CloudTrail records"). A
@@ -77,6 +86,10 @@ summary line on stderr ends the run, and while it runs a progress line is drawn 
     { command: 'scan --since 2026-11-01 --regions us-east-1 s3://trail-bucket/', explanation: 'only the folders of those days and that region in the trail bucket' },
     { command: 'scan - < events.jsonl', explanation: 'records or EventBridge events from standard input' },
     { command: 'scan --exceptions backups.ndjson -o alerts.jsonl trail/', explanation: 'apply a Kibana exception list export; alerts go to a file' },
+    {
+      command: 'scan --rules detection-rules/rules/integrations/aws --state-out week1.state s3://trail/AWSLogs/ --since 2026-11-01 --until 2026-11-07',
+      explanation: "Elastic's AWS pack, new_terms and threshold rules included; save their state for the next week's hunt (--state-in week1.state)",
+    },
   ],
   notes: `Exit status: 0 every input was read; 1 some input could not be read; 2 usage error or unusable rules;
 130 interrupted (Ctrl-C: reads in flight are aborted and the summary is printed).
@@ -100,7 +113,7 @@ Colour (severity in the table) only on a terminal; NO_COLOR=1 or TERM=dumb turns
   },
 };
 
-function parseDate(text: string, flag: string): string {
+export function parseDate(text: string, flag: string): string {
   if (!isValidDate(text)) throw new UsageError(`${flag} needs a date YYYY-MM-DD, not '${text}'`);
   return text;
 }

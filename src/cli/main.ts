@@ -1,6 +1,7 @@
 import { ATHENA_COMMAND } from '../athena/athena-command';
 import { REPORT_COMMAND } from '../report/main';
 import { SCAN_COMMAND } from './args';
+import { BASELINE_COMMAND } from './baseline-command';
 import type { CliIo } from './cli-io';
 import { commandHelp, programHelp } from './command-help';
 import type { CommandDeclaration, OptionTable } from './command-line';
@@ -15,7 +16,7 @@ export type { CliIo } from './cli-io';
  * The commands, in the order `--help` lists them. Each is one declaration (src/cli/command-line.ts) that holds its
  * options, help and examples and loads its implementation only when it runs.
  */
-export const COMMANDS: readonly CommandDeclaration<OptionTable, unknown, CliIo>[] = [SCAN_COMMAND, ATHENA_COMMAND, REDRIVE_COMMAND, REPORT_COMMAND];
+export const COMMANDS: readonly CommandDeclaration<OptionTable, unknown, CliIo>[] = [SCAN_COMMAND, BASELINE_COMMAND, ATHENA_COMMAND, REDRIVE_COMMAND, REPORT_COMMAND];
 
 const GLOBAL_OPTIONS = [
   ['-h, --help', "show this help; COMMAND --help (or help COMMAND) shows a command's options and examples"],

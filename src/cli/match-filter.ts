@@ -13,7 +13,8 @@ import {
   type SuppressionTerm,
   type SuppressionWindow,
 } from '../engine/exceptions';
-import type { CompiledRule } from '../engine/rules';
+import type { CompiledRule, DetectionRule } from '../engine/rules';
+import type { EcsDocument } from '../engine/ecs/ecs-document';
 import { sanitizeInline } from '../engine/alerts';
 
 export type MatchVerdict =
@@ -35,6 +36,7 @@ interface OpenWindow {
  */
 export class MatchFilter {
   private readonly windows = new Map<string, OpenWindow>();
+  private readonly excepted: string[] = [];
 
   private constructor(
     private readonly lists: ReadonlyMap<string, readonly ExceptionList[]>,
@@ -70,6 +72,27 @@ export class MatchFilter {
       }
     }
     return { filter: new MatchFilter(new Map(resolved.map((rule) => [rule.ruleId, rule.lists.map(({ list }) => list)])), now), notes };
+  }
+
+  /**
+   * Whether an exception of `rule` matches `document`: the detector asks this of new_terms and threshold rules before
+   * their state, as Elastic filters its searches (an excepted event is neither a sighting nor counted). The line
+   * for stderr is kept for `takeExceptedLines`.
+   */
+  excepts(rule: DetectionRule, document: EcsDocument): boolean {
+    const excepted = findMatchingException(this.lists.get(rule.ruleId) ?? [], document, this.now);
+    if (excepted) {
+      const eventId = typeof document.event === 'object' && document.event !== null ? (document.event as { id?: unknown }).id : undefined;
+      this.excepted.push(
+        `suppressed: ${rule.name} event ${typeof eventId === 'string' ? sanitizeInline(eventId, 200) : '(no id)'} by exception ${excepted.list.listId}/${excepted.item.itemId} (${excepted.item.name})`,
+      );
+    }
+    return excepted !== undefined;
+  }
+
+  /** The lines of events `excepts` excluded since the last call. */
+  takeExceptedLines(): string[] {
+    return this.excepted.splice(0);
   }
 
   check(detection: Detection): MatchVerdict {

@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { access, constants } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createDetector, type Detection, type Detector } from '../engine/detector';
 import { type InputError, type RecordItem } from '../engine/input';
@@ -7,7 +8,10 @@ import { DEFAULT_MAX_OBJECT_BYTES } from '../engine/input/inflate';
 import { prepareEntries } from '../engine/input/prefilter-pool';
 import type { PreparedContent } from '../engine/input/prepare-content';
 import { readPreparedRecords } from '../engine/input/read-prefiltered';
-import { compileRules, loadRulePack, RuleFileError, type CompiledRule } from '../engine/rules';
+import { compileRules, loadRulePack, RuleFileError, type CompiledRule, type DetectionRule } from '../engine/rules';
+import { MemoryStateStore } from '../engine/state';
+import { NEW_TERMS_LATENESS_MS, THRESHOLD_LATENESS_MS } from '../engine/stateful';
+import { describeDuration } from '../engine/alerts/stateful-fields';
 import type { EcsDocument } from '../engine/ecs/ecs-document';
 import type { Enrichment } from '../engine/enrichment';
 import { checkEnrichmentFiles } from '../enrichment/file-enrichment';
@@ -25,6 +29,7 @@ import { isS3Url, parseS3Url, type S3Location } from './s3/s3-url';
 import { emptyS3Tally, emptyTally, formatSummary, type ScanTally } from './summary';
 import { printable, printableError } from './terminal-text';
 import { describeUnsupportedRule } from './unsupported-rules';
+import { readScanState, writeScanState } from './scan-state';
 import { usageLines } from './command-help';
 import { PROGRAM_NAME } from './usage';
 import { colourAllowed, isTerminal, terminalColumns } from './terminal';
@@ -44,10 +49,21 @@ export const DEFAULT_CONCURRENCY = 8;
 export const EXIT_INTERRUPTED = 130;
 
 /**
+ * How `baseline` (src/cli/baseline-command.ts) reads an archive exactly as `scan` does: its own rules, new_terms
+ * sightings recorded without alerting, and its own last step once every input has been read.
+ */
+export interface ScanVariant {
+  /** The rules to run, from the pack; may throw a RuleFileError when none fits. */
+  selectRules(rules: readonly DetectionRule[], directory: string): DetectionRule[];
+  /** Writes what the run learned; returns the text that ends the summary line. Not called after Ctrl-C. */
+  finish(state: MemoryStateStore, earliestEventTime: number | undefined): Promise<string>;
+}
+
+/**
  * Runs `scan`; returns the exit code (0 all inputs read, 1 some input unreadable, 2 unusable rules, options or
  * output file, 130 interrupted). Unsupported rule types are reported on stderr and do not change the exit code.
  */
-export async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
+export async function runScan(options: ScanOptions, io: CliIo, variant?: ScanVariant): Promise<number> {
   const errors = new LineWriter(io.stderr);
   const rulesDirectory = options.rulesDirectory === undefined ? PACKAGED_RULES_DIRECTORY : resolve(io.cwd, options.rulesDirectory);
   let rules: CompiledRule[];
@@ -61,7 +77,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     if (pack.rules.length === 0) {
       throw new RuleFileError(rulesDirectory, [{ field: '', problem: 'none of the rules in this directory can run' }]);
     }
-    rules = compileRules(pack.rules);
+    rules = compileRules(variant ? variant.selectRules(pack.rules, rulesDirectory) : pack.rules);
     // --exceptions: the same checks as the synth (owner, reason, expiry), problems named by file, line and field.
     const loaded = MatchFilter.load(rules, options, io.cwd, new Date());
     for (const note of loaded.notes) await errors.writeLine(printable(note));
@@ -69,6 +85,16 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   } catch (error) {
     await errors.writeLine(`${PROGRAM_NAME}: ${printableError(error)}`);
     await errors.writeLine(usageLines(PROGRAM_NAME, SCAN_COMMAND));
+    return 2;
+  }
+  // State of new_terms and threshold rules: in memory over this run's records, in event time (docs/stateful-rules.md).
+  const state = new MemoryStateStore();
+  try {
+    if (options.stateIn !== undefined) state.restore(await readScanState(resolve(io.cwd, options.stateIn), options.stateIn));
+    if (options.stateOut !== undefined) await access(dirname(resolve(io.cwd, options.stateOut)), constants.W_OK);
+  } catch (error) {
+    const message = error instanceof Error && error.name === 'ScanStateError' ? error.message : `cannot write the state to ${options.stateOut}: ${describeFsError(error)}`;
+    await errors.writeLine(`${PROGRAM_NAME}: ${message}`);
     return 2;
   }
   for (const path of options.paths) {
@@ -99,8 +125,24 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   process.on('SIGINT', onSigint);
   const progress = new ProgressLine(io.stderr, !options.quiet && isTerminal(io.stderr));
   const alertStream = outputFile ?? io.stdout;
+  const tally = emptyTally(rules.length);
+  // Records read further behind the newest one than a rule's state keeps are counted: their answers can differ.
+  const lateness = rules.some((rule) => rule.rule.threshold) ? THRESHOLD_LATENESS_MS : NEW_TERMS_LATENESS_MS;
+  let earliestEventTime: number | undefined;
+  const detector = createDetector(rules, {
+    enrichment,
+    state,
+    isExcepted: (rule, document) => matchFilter.excepts(rule, document),
+    observeEventTime: (time) => {
+      if (time < state.now - lateness) tally.lateForState = (tally.lateForState ?? 0) + 1;
+      if (Number.isFinite(time) && !(time >= (earliestEventTime ?? Infinity))) earliestEventTime = time;
+      // A baseline keeps every sighting it reads: nothing it holds expires before it is written.
+      if (variant === undefined) state.observe(time);
+    },
+    ...(variant ? { stateful: { recordOnly: true } } : {}),
+  });
   const scan = new Scan(
-    createDetector(rules, { enrichment }),
+    detector,
     {
       writer: new LineWriter(alertStream),
       name: outputFile === undefined ? '<stdout>' : options.output ?? '',
@@ -111,7 +153,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     },
     errors,
     progress,
-    emptyTally(rules.length),
+    tally,
     interrupt.signal,
     matchFilter,
   );
@@ -124,8 +166,32 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   }
   for (const line of matchFilter.unreported()) await errors.writeLine(printable(line));
   if (outputFile !== undefined) await closeOutput(outputFile, scan, options.output ?? '');
+  if (tally.lateForState) {
+    await errors.writeLine(
+      `note: ${tally.lateForState} record(s) reached new_terms or threshold rules more than ${describeDuration(lateness)} behind the newest record read ` +
+        'before them (inputs of several accounts or regions interleave in time); their state may have been dropped, so their answers can ' +
+        'differ from a trail read in time order. Scan one account and region at a time, or in time order.',
+    );
+  }
+  let variantSummary = '';
+  if (variant !== undefined && !interrupt.signal.aborted) {
+    try {
+      variantSummary = await variant.finish(state, earliestEventTime);
+    } catch (error) {
+      tally.errors += 1;
+      await errors.writeLine(`${PROGRAM_NAME}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (options.stateOut !== undefined) {
+    try {
+      tally.stateSaved = await writeScanState(resolve(io.cwd, options.stateOut), state);
+    } catch (error) {
+      tally.errors += 1;
+      await errors.writeLine(`${PROGRAM_NAME}: cannot write the state to ${options.stateOut}: ${describeFsError(error)}`);
+    }
+  }
   if (interrupt.signal.aborted) scan.tally.interrupted = true;
-  await errors.writeLine(formatSummary(scan.tally));
+  await errors.writeLine(`${formatSummary(scan.tally)}${variantSummary}`);
   if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
   return scan.tally.errors > 0 ? 1 : 0;
 }
@@ -361,7 +427,7 @@ class Scan {
     this.tally.records += 1;
     let evaluated: { alerts: EcsDocument[]; suppressedLines: string[] };
     try {
-      evaluated = this.evaluate(item);
+      evaluated = await this.evaluate(item);
     } catch (error) {
       // A record the engine cannot handle is an input problem like a malformed line: reported, and the scan goes on.
       await this.reportError({ ...item, kind: 'error', message: `cannot evaluate record: ${(error as Error).message}` });
@@ -378,12 +444,17 @@ class Scan {
    * Everything done with one record before output: detection, de-duplication, exceptions and suppression. Any failure
    * here (a record no step can handle) throws, and the caller reports it against the record's file and position.
    */
-  private evaluate(item: RecordItem): { alerts: EcsDocument[]; suppressedLines: string[] } {
-    const detections: Detection[] = this.detector.detect(item.record, { receivedAt: this.receivedAt, original: item.original, envelope: item.envelope });
+  private async evaluate(item: RecordItem): Promise<{ alerts: EcsDocument[]; suppressedLines: string[] }> {
+    const detections: Detection[] = await this.detector.detect(item.record, { receivedAt: this.receivedAt, original: item.original, envelope: item.envelope });
     const alerts: EcsDocument[] = [];
     const suppressedLines: string[] = [];
+    // Matches an exception removed before they reached a stateful rule's state (docs/stateful-rules.md).
+    for (const line of this.matchFilter.takeExceptedLines()) {
+      this.tally.suppressedByException = (this.tally.suppressedByException ?? 0) + 1;
+      suppressedLines.push(line);
+    }
     for (const detection of detections) {
-      if (!this.deduplicator.isFirst(detection.rule.rule.ruleId, item.record)) {
+      if (!this.deduplicator.isFirst(detection.rule.rule.ruleId, item.record, detection.alertKey)) {
         this.tally.duplicateAlerts += 1;
         continue;
       }

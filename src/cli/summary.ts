@@ -22,6 +22,10 @@ export interface ScanTally {
   withoutRecords?: number;
   /** JSON objects that are not CloudTrail records, skipped; absent means 0. */
   notCloudTrail?: number;
+  /** Records that reached a stateful rule further behind the newest record than its state keeps; absent means 0. */
+  lateForState?: number;
+  /** State entries written by --state-out; absent without it. */
+  stateSaved?: number;
 }
 
 export interface S3Tally {
@@ -60,8 +64,9 @@ export function formatSummary(tally: ScanTally): string {
     ? `; S3: ${count(tally.s3.objectsListed, 'object')} listed in ${count(tally.s3.listRequests, 'list request')}, ${tally.s3.objectsFetched} fetched (${formatBytes(tally.s3.bytes)})`
     : '';
   const interrupted = tally.interrupted ? '; interrupted' : '';
+  const state = tally.stateSaved !== undefined ? `; state: ${count(tally.stateSaved, 'key')} saved` : '';
   const skippedFiles = tally.skippedFiles > 0 ? ` (${count(tally.skippedFiles, 'non-data file')} skipped)` : '';
-  return `scanned ${count(tally.files, 'file')}${skippedFiles} with ${count(tally.rules, 'rule')}: ${parts.join(', ')}${s3}${stopped}${interrupted}`;
+  return `scanned ${count(tally.files, 'file')}${skippedFiles} with ${count(tally.rules, 'rule')}: ${parts.join(', ')}${s3}${state}${stopped}${interrupted}`;
 }
 
 function count(n: number, noun: string, plural = `${noun}s`): string {

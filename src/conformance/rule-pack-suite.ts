@@ -1,11 +1,20 @@
 /**
  * Elastic's AWS CloudTrail kuery rules (`elastic-aws-kuery-rules/*.toml`, top level only). Every file must load with
- * our loader; `type = "query"` rules must also compile. Other types (new_terms, threshold) are listed as not
- * supported yet and count as passed once they load.
+ * our loader and its query compile; a new_terms or threshold rule must also run its state machine: a first sighting
+ * is new and a second is not; N events (M distinct values, with cardinality) in one second cross the threshold on
+ * the last of them and not before. Types the engine cannot run are listed and count as passed once they load.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileRules, parseRuleToml, SUPPORTED_RULE_TYPES, type DetectionRule } from '../engine/rules';
+import {
+  NEW_TERMS_LATENESS_MS,
+  reduceNewTerms,
+  reduceThreshold,
+  THRESHOLD_LATENESS_MS,
+  valueCombinations,
+  type ThresholdState,
+} from '../engine/stateful';
 import { describeError, type Failure, type SuiteResult } from './report';
 
 export const RULES_DIR = 'elastic-aws-kuery-rules';
@@ -39,7 +48,48 @@ function checkRuleFile(folder: string, file: string): RuleFileOutcome {
   } catch (error) {
     return { ...outcome, problem: `does not compile: ${describeError(error)}` };
   }
-  return outcome;
+  const stateProblem = exerciseState(rule);
+  return stateProblem === undefined ? outcome : { ...outcome, problem: stateProblem };
+}
+
+const T0 = Date.parse('2026-11-20T10:00:00Z');
+
+/** Runs a stateful rule's reducer on events that have every field it reads; a problem, or undefined when it behaves. */
+function exerciseState(rule: DetectionRule): string | undefined {
+  const document = (extra: Record<string, string> = {}): Record<string, string> => ({
+    ...Object.fromEntries([...(rule.newTerms?.fields ?? []), ...(rule.threshold?.fields ?? [])].map((field) => [field, 'x'])),
+    ...extra,
+  });
+  if (rule.newTerms) {
+    const [terms] = valueCombinations(document(), rule.newTerms.fields).combinations;
+    const input = { terms: terms ?? [], historyWindowMs: rule.newTerms.historyWindowMs, latenessMs: NEW_TERMS_LATENESS_MS };
+    const first = reduceNewTerms(undefined, { ...input, eventId: 'first', time: T0 });
+    const second = reduceNewTerms(first.next, { ...input, eventId: 'second', time: T0 + 1000 });
+    return first.output.isNew && !second.output.isNew ? undefined : 'new_terms: a first sighting is not new, or a second one is';
+  }
+  if (rule.threshold) {
+    const { value, cardinality, windowMs, fields } = rule.threshold;
+    const [distinct] = cardinality;
+    const events = Math.max(value, distinct?.value ?? 0);
+    let state: ThresholdState | undefined;
+    for (let i = 1; i <= events; i++) {
+      const [group] = valueCombinations(document(distinct ? { [distinct.field]: `v${i}` } : {}), fields).combinations;
+      const reduction = reduceThreshold(state, {
+        eventId: `e${i}`,
+        time: T0,
+        terms: group ?? [],
+        cardinalityHashes: distinct ? [`v${i}`] : [],
+        sourceHash: '',
+        value,
+        ...(distinct ? { cardinalityValue: distinct.value } : {}),
+        windowMs,
+        latenessMs: THRESHOLD_LATENESS_MS,
+      });
+      if ((reduction.output.crossing !== undefined) !== (i === events)) return `threshold: crossed at event ${i} of ${events}`;
+      state = reduction.next ?? state;
+    }
+  }
+  return undefined;
 }
 
 export function runRulePackSuite(directory: string): SuiteResult {
@@ -63,10 +113,10 @@ export function runRulePackSuite(directory: string): SuiteResult {
   const failures: Failure[] = outcomes
     .filter((outcome) => outcome.problem !== undefined)
     .map((outcome) => ({ id: `${outcome.file} (${outcome.type})`, query: outcome.query, reason: outcome.problem ?? '' }));
-  const unsupported = outcomes.filter((outcome) => outcome.type !== 'query' && outcome.problem === undefined);
+  const unsupported = outcomes.filter((outcome) => !SUPPORTED_RULE_TYPES.has(outcome.type) && outcome.problem === undefined);
   const tables = [
     {
-      headers: ['type', 'files', 'loaded', 'failed'],
+      headers: ['type', 'files', 'loaded and run', 'failed'],
       rows: [...byType]
         .sort(([a], [b]) => (a === 'query' ? -1 : b === 'query' ? 1 : a.localeCompare(b)))
         .map(([type, count]) => [type, count.files, count.loaded, count.failed]),
@@ -84,8 +134,9 @@ export function runRulePackSuite(directory: string): SuiteResult {
     failed: failures.length,
     tables,
     notes: [
-      'Every file is loaded as loadRulePack loads it (all fields validated, query parsed); `query` rules are then',
-      'compiled. Other types count as loaded and are listed as not supported yet (reported).',
+      'Every file is loaded as loadRulePack loads it (all fields validated, query parsed) and compiled; new_terms rules',
+      'then find a first sighting new and a second not, threshold rules cross on their N-th event (M-th distinct value).',
+      `Unsupported types: ${unsupported.length} (listed when any).`,
     ],
     failures,
   };

@@ -1,39 +1,73 @@
-import { buildAlert } from './alerts/build-alert';
+import { alertEventIdOf, buildAlert } from './alerts/build-alert';
 import type { AlertDocument, DetectionContext } from './alerts/alert-types';
+import { getText } from './alerts/field-access';
+import { withNewTermsFields, withThresholdFields } from './alerts/stateful-fields';
 import { normalizeCloudTrail } from './ecs';
 import type { EcsDocument } from './ecs/ecs-document';
 import type { Enrichment } from './enrichment/enrichment';
 import { createRuleIndex } from './rule-index';
-import type { CompiledRule } from './rules/detection-rule';
+import type { CompiledRule, DetectionRule } from './rules/detection-rule';
+import type { StateStore } from './state/state-store';
+import { BaselineCoverage, type BaselineCoverageOptions } from './stateful/baseline-coverage';
+import { evaluateStatefulRule, isStatefulRule, type StatefulFinding, type StatefulOptions } from './stateful/evaluate-stateful';
+import { shortHash } from './stateful/state-keys';
 
 export interface Detection {
   readonly rule: CompiledRule;
   readonly alert: AlertDocument;
   /** The normalized ECS document the rule matched: what exception items are evaluated against. */
   readonly document: EcsDocument;
+  /**
+   * Tells one rule's alerts on one event apart: '' for a query rule (one alert per rule and event); for a new_terms
+   * or threshold rule, a digest of the term or group (`nt-…`, `th-…`), since one event can bring several new terms or
+   * cross several groups. Delivery and de-duplication key on (rule, event, alertKey).
+   */
+  readonly alertKey: string;
+}
+
+export interface DetectorOptions {
+  /** GeoIP/ASN lookups and user-agent parsing for normalization; none: those fields stay unset. */
+  readonly enrichment?: Enrichment;
+  /** Where new_terms and threshold rules keep their state; required when the rules include one. */
+  readonly state?: StateStore;
+  readonly stateful?: StatefulOptions;
+  /**
+   * Exceptions of stateful rules, applied before their state as Elastic applies them to its searches: an excepted
+   * event is neither a sighting nor counted. (Query rules' exceptions are applied after detection, where the doors
+   * record the suppressed match.)
+   */
+  readonly isExcepted?: (rule: DetectionRule, document: EcsDocument) => boolean;
+  /** Told the event time of every event that reaches a stateful rule (scan's in-memory store expires by it). */
+  readonly observeEventTime?: (time: number) => void;
+  readonly coverage?: BaselineCoverageOptions;
 }
 
 export interface Detector {
   readonly rules: readonly CompiledRule[];
-  /** Normalizes one CloudTrail record and returns one detection per matching rule. */
-  detect(record: unknown, context: DetectionContext): Detection[];
+  /** Normalizes one CloudTrail record and returns the alerts of every rule it matches (stateful ones via the state). */
+  detect(record: unknown, context: DetectionContext): Promise<Detection[]>;
 }
 
 /**
  * Detections are the same as testing every rule against every normalized record, but a rule index first narrows
  * the rules to those whose required `event.provider` / `event.action` fit the raw record, and a record no rule
  * can match is never normalized at all: most of a trail matches nothing, and normalization is the costly part.
+ * A new_terms or threshold rule that matches goes on to its state (docs/stateful-rules.md).
  */
-export interface DetectorOptions {
-  /** GeoIP/ASN lookups and user-agent parsing for normalization; none: those fields stay unset. */
-  readonly enrichment?: Enrichment;
-}
-
 export function createDetector(rules: readonly CompiledRule[], options: DetectorOptions = {}): Detector {
   const index = createRuleIndex(rules);
+  const { state } = options;
+  const statefulRules = rules.filter((compiled) => isStatefulRule(compiled.rule));
+  if (statefulRules.length > 0 && state === undefined) {
+    const names = statefulRules.slice(0, 3).map((compiled) => `"${compiled.rule.name}"`).join(', ');
+    throw new Error(`${statefulRules.length} rule(s) (${names}${statefulRules.length > 3 ? ', ...' : ''}) are new_terms or threshold rules and need a state store`);
+  }
+  const newTermsRuleIds = statefulRules.filter((compiled) => compiled.rule.newTerms).map((compiled) => compiled.rule.ruleId);
+  const coverage = state && newTermsRuleIds.length > 0 ? new BaselineCoverage(state, newTermsRuleIds, options.coverage) : undefined;
+
   return {
     rules,
-    detect(record, context) {
+    async detect(record, context) {
       // Undefined for a non-object record: normalizing it below raises the same error as without the index.
       const candidates = index.candidatesFor(record);
       if (candidates !== undefined && candidates.length === 0) return [];
@@ -43,13 +77,43 @@ export function createDetector(rules: readonly CompiledRule[], options: Detector
         envelope: context.envelope,
         enrichment: options.enrichment,
       });
-      const detections: Detection[] = [];
-      for (const rule of candidates ?? rules) {
-        if (rule.matches(document)) {
-          detections.push({ rule, alert: buildAlert(rule.rule, document, context), document });
-        }
+      const matched = (candidates ?? rules).filter((rule) => rule.matches(document));
+      if (!matched.some((rule) => isStatefulRule(rule.rule))) {
+        return matched.map((rule) => ({ rule, alert: buildAlert(rule.rule, document, context), document, alertKey: '' }));
       }
-      return detections;
+
+      const eventId = alertEventIdOf(document);
+      const time = Date.parse(getText(document, '@timestamp') ?? '');
+      options.observeEventTime?.(time);
+      await coverage?.register(time);
+      const perRule = await Promise.all(
+        matched.map(async (rule): Promise<Detection[]> => {
+          if (!isStatefulRule(rule.rule)) return [{ rule, alert: buildAlert(rule.rule, document, context), document, alertKey: '' }];
+          if (options.isExcepted?.(rule.rule, document)) return [];
+          const { findings } = await evaluateStatefulRule(rule.rule, document, { eventId, time }, state as StateStore, options.stateful);
+          return Promise.all(findings.map((finding) => statefulDetection(rule, document, context, eventId, time, finding)));
+        }),
+      );
+      return perRule.flat();
     },
   };
+
+  async function statefulDetection(
+    rule: CompiledRule,
+    document: EcsDocument,
+    context: DetectionContext,
+    eventId: string,
+    time: number,
+    finding: StatefulFinding,
+  ): Promise<Detection> {
+    const alert = buildAlert(rule.rule, document, context);
+    if (finding.kind === 'new_terms') {
+      const alertKey = `nt-${shortHash(JSON.stringify(finding.values), 16)}`;
+      const window = rule.rule.newTerms?.historyWindowMs ?? 0;
+      const coveredSince = await (coverage as BaselineCoverage).coveredSince(rule.rule.ruleId, time, window);
+      return { rule, document, alertKey, alert: withNewTermsFields(alert, rule.rule, eventId, alertKey, finding.values, { coveredSince }) };
+    }
+    const alertKey = `th-${shortHash(JSON.stringify(finding.terms.map((term) => term.value)), 16)}`;
+    return { rule, document, alertKey, alert: withThresholdFields(alert, rule.rule, eventId, alertKey, finding.terms, finding.crossing) };
+  }
 }

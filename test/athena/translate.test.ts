@@ -7,6 +7,7 @@ import { translateRule } from '../../src/athena/rule-query';
 import { formatCondition, translateKql, UntranslatableError } from '../../src/athena/translate';
 import { runCli } from '../cli/cli-harness';
 import { conformancePath, describeWithConformance } from '../support/conformance-data';
+import { newKeyPairRule, rootBruteForceRule } from '../support/stateful-fixtures';
 
 const ROOT = resolve(__dirname, '..', '..');
 const where = (kql: string): string => formatCondition(translateKql(parseKql(kql)));
@@ -106,7 +107,7 @@ describe('athena: CLI', () => {
     const run = await runCli(['athena']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`AND eventname = 'StartExportTask'`);
-    expect(run.stderr).toContain('1 query rule(s) translated, 0 not translated');
+    expect(run.stderr).toContain('1 rule(s) translated, 0 not translated');
   });
 
   it('rejects bad arguments', async () => {
@@ -124,6 +125,20 @@ describeWithConformance('athena: Elastic AWS pack', ['elastic-aws-kuery-rules'],
     expect(rules).toHaveLength(85);
     const translated = results.filter((result) => result.ok).length;
     expect({ translated, untranslated: results.length - translated }).toEqual({ translated: 70, untranslated: 15 });
+  });
+
+  it('translates or names with a reason every one of the 54 new_terms and threshold rules', () => {
+    const stateful = loadRulePack(ELASTIC).rules.filter((rule) => rule.type !== 'query');
+    expect(stateful).toHaveLength(54);
+    const outcomes = stateful.map((rule) => translateRule(rule, { database: 'default', table: 'cloudtrail_logs' }));
+    const count = (type: string, ok: boolean) => outcomes.filter((result) => result.rule.type === type && result.ok === ok).length;
+    expect({ newTerms: count('new_terms', true), newTermsRefused: count('new_terms', false), threshold: count('threshold', true), thresholdRefused: count('threshold', false) }).toEqual({
+      newTerms: 27,
+      newTermsRefused: 22,
+      threshold: 2,
+      thresholdRefused: 3,
+    });
+    for (const result of outcomes) if (!result.ok) expect(result.reason.length).toBeGreaterThan(10);
   });
 
   it('reports a reason for each untranslatable rule, in a comment', () => {
@@ -156,5 +171,42 @@ describeWithConformance('athena: Elastic AWS pack', ['elastic-aws-kuery-rules'],
     expect(sqlOf('privilege_escalation_bedrock_phantom_user_activity_outside_bedrock.toml')).toContain(`LIKE 'BedrockAPIKey-%' ESCAPE '\\'`);
     expect(sqlOf('defense_evasion_guardduty_finding_suppression.toml')).toContain(`'lax $."activate"[*][*]'`);
     expect(readFileSync(join(ELASTIC, 'SOURCE.md'), 'utf8')).toContain('85 `type = "query"`');
+  });
+});
+
+describe('athena: new_terms and threshold rules', () => {
+  const options = { database: 'default', table: 'cloudtrail_logs', since: '2026-11-10', until: '2026-11-12' };
+
+  it('a new_terms rule is the first sighting per term over its history window, read from one window before --since', () => {
+    const result = translateRule(newKeyPairRule(), options);
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.sql).toContain('-- new_terms: first sighting of (cloud.account.id, user.name) in 7 days (now-7d)');
+    expect(result.sql).toContain(`WHERE "timestamp" >= '2026/11/03'\n    AND eventtime >= '2026-11-03T00:00:00Z'`);
+    expect(result.sql).toContain(`COALESCE(NULLIF(NULLIF(NULLIF(useridentity.accountid, ''), '-'), 'none'), NULLIF(NULLIF(NULLIF(recipientaccountid, ''), '-'), 'none')) AS term_1`);
+    expect(result.sql).toContain('lag(event_time) OVER (PARTITION BY term_1, term_2 ORDER BY event_time, eventid) AS previous_sighting');
+    expect(result.sql).toContain(`WHERE (previous_sighting IS NULL OR previous_sighting <= event_time - INTERVAL '604800' SECOND)\n  AND eventtime >= '2026-11-10T00:00:00Z'`);
+    expect(result.sql).toContain('ARRAY[term_1, term_2] AS new_terms');
+  });
+
+  it('a threshold rule counts per group and second, and starts again after each alert (row pattern recognition)', () => {
+    const result = translateRule(rootBruteForceRule(), options);
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.sql).toContain(`eventtime >= '2026-11-09T23:54:00Z'`);
+    expect(result.sql).toContain('count(DISTINCT eventid) AS n, array_agg(DISTINCT eventid ORDER BY eventid) AS ids');
+    expect(result.sql).toContain('PARTITION BY term_1\n    ORDER BY event_time');
+    expect(result.sql).toContain('AFTER MATCH SKIP PAST LAST ROW\n    PATTERN (A*? B)');
+    expect(result.sql).toContain(`DEFINE B AS SUM(n) >= 10 AND B.event_time < FIRST(event_time) + INTERVAL '360' SECOND`);
+    expect(result.sql).toContain('element_at(alert_second_ids, 10 - (through_alert_second - alert_second_events)) AS alert_event_id');
+  });
+
+  it('names why a threshold with cardinality, or a term field with several values, is not translated', () => {
+    const cardinality = { ...rootBruteForceRule(), threshold: { ...rootBruteForceRule().threshold!, cardinality: [{ field: 'source.address', value: 3 }] } };
+    const refused = translateRule(cardinality, options);
+    expect(refused.ok).toBe(false);
+    expect(refused.ok ? '' : refused.reason).toMatch(/^threshold cardinality \(source\.address >= 3 distinct\)/);
+    const resources = { ...newKeyPairRule(), newTerms: { ...newKeyPairRule().newTerms!, fields: ['aws.cloudtrail.resources.arn'] } };
+    const multi = translateRule(resources, options);
+    expect(multi.ok ? '' : multi.reason).toMatch(/^aws\.cloudtrail\.resources\.arn: resources\[\] holds one value per resource/);
+    expect(multi.sql).toContain('-- NOT TRANSLATED: ');
   });
 });

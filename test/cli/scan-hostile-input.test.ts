@@ -52,9 +52,9 @@ const TERMINAL_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 describe('scan on hostile input: names written to the terminal (issue 10, case 5)', () => {
   const packagedRule = readFileSync(join(PACKAGED_RULES_DIRECTORY, 'exfiltration_rds_snapshot_export.toml'), 'utf8');
-  const newTermsRule = packagedRule
+  const unsupportedRule = packagedRule
     .replace(/rule_id = "[^"]+"/, 'rule_id = "00000000-0000-4000-8000-0000000000bb"')
-    .replace('type = "query"', 'type = "new_terms"')
+    .replace('type = "query"', 'type = "machine_learning"')
     .replace('name = "AWS RDS Snapshot Export"', 'name = "Evil\\u001b]0;owned\\u0007 rule"');
   const forgedSummary = 'scanned 99 files with 1 rule: 0 records, 0 alerts, 0 errors';
 
@@ -64,7 +64,7 @@ describe('scan on hostile input: names written to the terminal (issue 10, case 5
       'clear\u001b[2J\u001b[H.json': 'not json at all',
       [`forged\n${forgedSummary}\n.json`]: '[1]',
       'rules/export.toml': packagedRule,
-      'rules/evil\u001b[31m.toml': newTermsRule,
+      'rules/evil\u001b[31m.toml': unsupportedRule,
     });
     try {
       const run = await runCli(['scan', '--quiet', '--rules', join(trail.path, 'rules'), trail.path]);

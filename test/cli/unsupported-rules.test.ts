@@ -4,20 +4,21 @@ import { PACKAGED_RULES_DIRECTORY } from '../../src/cli/scan-command';
 import { runCli, scratchDirectory } from './cli-harness';
 
 const packagedRule = readFileSync(join(PACKAGED_RULES_DIRECTORY, 'exfiltration_rds_snapshot_export.toml'), 'utf8');
-const newTermsRule = packagedRule
+const esqlRule = packagedRule
   .replace(/rule_id = "[^"]+"/, 'rule_id = "00000000-0000-4000-8000-0000000000aa"')
-  .replace('type = "query"', 'type = "new_terms"')
-  .replace('name = "AWS RDS Snapshot Export"', 'name = "First export by this user"');
+  .replace('type = "query"', 'type = "esql"')
+  .replace('language = "kuery"', 'language = "esql"')
+  .replace('name = "AWS RDS Snapshot Export"', 'name = "Exports in ESQL"');
 
 describe('scan --rules DIR with rule types the engine cannot run', () => {
   it('names each unsupported rule on stderr and scans with the others, exit code unchanged', async () => {
-    const dir = scratchDirectory({ 'export.toml': packagedRule, 'new-terms.toml': newTermsRule });
+    const dir = scratchDirectory({ 'export.toml': packagedRule, 'esql.toml': esqlRule });
     try {
       const run = await runCli(['scan', '--rules', dir.path, 'samples/trail']);
       expect(run.code).toBe(0);
       const lines = run.stderr.trim().split('\n');
       expect(lines[0]).toMatch(
-        /^rules: "First export by this user" \(.*new-terms\.toml\) is a new_terms rule: not supported yet, not evaluated$/,
+        /^rules: "Exports in ESQL" \(.*esql\.toml\) is an esql rule: not supported yet, not evaluated$/,
       );
       expect(lines.filter((line) => line.startsWith('rules: '))).toHaveLength(1);
       expect(lines[lines.length - 1]).toMatch(/with 1 rule: .*, 0 errors$/);
@@ -29,12 +30,12 @@ describe('scan --rules DIR with rule types the engine cannot run', () => {
   });
 
   it('exits 2 when no rule in DIR can run, after naming the unsupported ones', async () => {
-    const dir = scratchDirectory({ 'new-terms.toml': newTermsRule });
+    const dir = scratchDirectory({ 'esql.toml': esqlRule });
     try {
       const run = await runCli(['scan', '--rules', dir.path, 'samples/trail']);
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toContain('is a new_terms rule: not supported yet, not evaluated');
+      expect(run.stderr).toContain('is an esql rule: not supported yet, not evaluated');
       expect(run.stderr).toContain('none of the rules in this directory can run');
     } finally {
       dir.cleanup();

@@ -92,14 +92,14 @@ describeWithConformance("Elastic's source.as rules with the shipped ASN database
   });
 
   describe.each(CASES)('$rule', ({ rule: name, record, fires }) => {
-    it.each(Object.entries(fires))('from %s: fires %s', (ip, expected) => {
+    it.each(Object.entries(fires))('from %s: fires %s', async (ip, expected) => {
       const rule = rules.get(name);
       expect(rule).toBeDefined();
       const detector = createDetector([rule!], { enrichment });
-      const detections = detector.detect(record(ip), { receivedAt: new Date('2026-11-20T03:16:00Z') });
+      const detections = await detector.detect(record(ip), { receivedAt: new Date('2026-11-20T03:16:00Z') });
       expect(detections.length > 0).toBe(expected);
       // Without enrichment the organization is never known: the first rule never fires, the others always do.
-      const bare = createDetector([rule!]).detect(record(ip), { receivedAt: new Date('2026-11-20T03:16:00Z') });
+      const bare = await createDetector([rule!]).detect(record(ip), { receivedAt: new Date('2026-11-20T03:16:00Z') });
       expect(bare.length > 0).toBe(name !== CASES[0].rule);
     });
   });

@@ -45,10 +45,10 @@ describe('an event from a member account, delivered through the central bus', ()
     expect(matchesEventPattern(SEED_PATTERN, event)).toBe(true);
   });
 
-  it('yields an alert that names the member account and region (engine)', () => {
+  it('yields an alert that names the member account and region (engine)', async () => {
     const detector = createDetector(compileRules(loadRuleDirectory(path.join(__dirname, '../../rules'))));
     const { record, envelope } = unwrapEventBridgeEvent(event);
-    const [detection] = detector.detect(record, { receivedAt: new Date('2026-11-20T03:24:20Z'), envelope });
+    const [detection] = await detector.detect(record, { receivedAt: new Date('2026-11-20T03:24:20Z'), envelope });
     expect((detection.alert as any).cloud.account.id).toBe(MEMBER_ACCOUNT);
     expect((detection.alert as any).cloud.region).toBe(MEMBER_REGION);
     expect((detection.alert as any).aws.cloudtrail.recipient_account_id).toBe(MEMBER_ACCOUNT);
@@ -62,7 +62,7 @@ describe('an event from a member account, delivered through the central bus', ()
     expect(named.subject).toMatch(new RegExp(`\\(${MEMBER_ACCOUNT} ${MEMBER_REGION}\\)$`));
     const shortBucket = unwrapEventBridgeEvent(memberAccountEvent());
     (shortBucket.record.requestParameters as Record<string, unknown>).s3BucketName = 'exports';
-    const [roomy] = detector.detect(shortBucket.record, { receivedAt: new Date('2026-11-20T03:24:20Z'), envelope: shortBucket.envelope });
+    const [roomy] = await detector.detect(shortBucket.record, { receivedAt: new Date('2026-11-20T03:24:20Z'), envelope: shortBucket.envelope });
     expect(buildAlertNotification(roomy.alert, roomy.rule.rule, { accountNames: ACCOUNT_NAMES }).subject).toMatch(
       new RegExp(`^\\[LOW\\] maria\\.garcia@example\\.com exported (.+ )?to s3://exports \\(Payments-Prod ${MEMBER_ACCOUNT} ${MEMBER_REGION}\\)$`),
     );
@@ -76,10 +76,10 @@ describe('an event from a member account, delivered through the central bus', ()
     expect(email).toContain(`https://${MEMBER_REGION}.console.aws.amazon.com/`);
   });
 
-  it('keeps the subject under 100 characters with a long account name, account id and region intact', () => {
+  it('keeps the subject under 100 characters with a long account name, account id and region intact', async () => {
     const detector = createDetector(compileRules(loadRuleDirectory(path.join(__dirname, '../../rules'))));
     const { record, envelope } = unwrapEventBridgeEvent(event);
-    const [detection] = detector.detect(record, { receivedAt: new Date(), envelope });
+    const [detection] = await detector.detect(record, { receivedAt: new Date(), envelope });
     const longName = 'Payments-Production-Cardholder-Data-Environment-01';
     const { subject } = buildAlertNotification(detection.alert, detection.rule.rule, { accountNames: { [MEMBER_ACCOUNT]: longName } });
     expect(subject.length).toBeLessThan(100);

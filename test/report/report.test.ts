@@ -8,6 +8,7 @@ import { renderReport } from '../../src/report/report';
 import type { ReportInput } from '../../src/report/report-input';
 import { MESSAGE_ATTRIBUTES } from '../../src/report/sections/delivery';
 import { RESOURCE_STAR_REASONS, resourceStarReason } from '../../src/report/sections/permissions';
+import { encryptionRows } from '../../src/report/sections/encryption';
 import { cdkContext, synthesizeForReport } from '../../src/report/synthesize';
 import { asArray, ofType, policies, type CfnTemplate } from '../../src/report/template';
 
@@ -189,5 +190,33 @@ describe('report arguments and context', () => {
     writeFileSync(join(directory, 'cdk.json'), JSON.stringify({ app: 'x', context: { a: 'json', b: 'json' } }));
     writeFileSync(join(directory, 'cdk.context.json'), JSON.stringify({ a: 'cached', c: 'cached' }));
     expect(cdkContext(directory, { b: 'cli' })).toEqual({ a: 'json', b: 'cli', c: 'cached', 'aws:cdk:enable-path-metadata': true });
+  });
+});
+
+describe('the state table in the encryption section', () => {
+  it('names its key, point-in-time recovery, TTL, billing and deletion policy', () => {
+    const template = {
+      Resources: {
+        StateTable: {
+          Type: 'AWS::DynamoDB::Table',
+          DeletionPolicy: 'Retain',
+          Properties: {
+            BillingMode: 'PAY_PER_REQUEST',
+            SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': ['StateKey', 'Arn'] } },
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          },
+        },
+      },
+    };
+    expect(encryptionRows(template as never)).toEqual([
+      {
+        logicalId: 'StateTable',
+        type: 'AWS::DynamoDB::Table',
+        encryption: 'SSE-KMS (customer-managed key)',
+        key: renderValue({ 'Fn::GetAtt': ['StateKey', 'Arn'] }),
+        details: ['point-in-time recovery: on', 'TTL: on (expiresAt)', 'billing PAY_PER_REQUEST', 'deletion policy Retain'],
+      },
+    ]);
   });
 });

@@ -1,18 +1,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { cliClientSettings } from '../sdk-settings';
 
 /**
- * The run's one S3 client. Region, credentials, AWS_PROFILE and AWS_ENDPOINT_URL_S3 come from the standard SDK
- * settings. Throttling (SlowDown, 503) is retried by the SDK: adaptive mode with 10 attempts unless AWS_RETRY_MODE or
- * AWS_MAX_ATTEMPTS say otherwise. Sockets are pooled for the concurrent reads.
+ * The run's one S3 client, with the CLI's SDK settings (src/cli/sdk-settings.ts: throttling such as SlowDown and 503
+ * retried in adaptive mode, us-east-1 unless configured). Sockets are pooled for the concurrent reads.
  */
 export function createS3Client(): S3Client {
-  const env = process.env;
-  return new S3Client({
-    ...(env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
-    ...(env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 10 }),
-    // The default region keeps a scan usable without configuration; a bucket elsewhere is reported with its region.
-    ...(env.AWS_REGION || env.AWS_DEFAULT_REGION || env.AWS_PROFILE ? {} : { region: 'us-east-1' }),
-  });
+  return new S3Client(cliClientSettings());
 }
 
 /** The client's region for messages, or undefined when it cannot be resolved. */

@@ -11,7 +11,7 @@ import { getText } from './field-access';
  */
 export function buildAlert(rule: DetectionRule, document: EcsDocument, context: DetectionContext): AlertDocument {
   const sourceEvent = (typeof document.event === 'object' && document.event !== null ? document.event : {}) as Record<string, unknown>;
-  const eventId = getText(document, 'event.id') ?? contentEventId(getText(document, 'event.original') ?? JSON.stringify(document));
+  const eventId = alertEventIdOf(document);
   const facts = extractAlertFacts(document);
   // Elastic keeps the source event's fields here; `original` is left out because it already is `event.original`
   // and would double the size of every alert.
@@ -51,6 +51,17 @@ export function buildAlert(rule: DetectionRule, document: EcsDocument, context: 
           ...(rule.version === undefined ? {} : { version: rule.version }),
           ...(rule.license === undefined ? {} : { license: rule.license }),
           investigation_fields: { field_names: rule.investigationFields },
+          // The stateful types' settings, under the names Kibana's rule API gives them.
+          ...(rule.newTerms ? { new_terms_fields: [...rule.newTerms.fields], history_window_start: rule.newTerms.historyWindowStart } : {}),
+          ...(rule.threshold
+            ? {
+                threshold: {
+                  field: [...rule.threshold.fields],
+                  value: rule.threshold.value,
+                  ...(rule.threshold.cardinality.length > 0 ? { cardinality: rule.threshold.cardinality.map(({ field, value }) => ({ field, value })) } : {}),
+                },
+              }
+            : {}),
           threat: rule.threat.map((mapping) => ({
             framework: mapping.framework,
             tactic: mapping.tactic,
@@ -60,6 +71,11 @@ export function buildAlert(rule: DetectionRule, document: EcsDocument, context: 
       },
     },
   };
+}
+
+/** The event an alert is about: its CloudTrail event id, or for a record without one a digest of its text. */
+export function alertEventIdOf(document: EcsDocument): string {
+  return getText(document, 'event.id') ?? contentEventId(getText(document, 'event.original') ?? JSON.stringify(document));
 }
 
 /** One sentence in the spirit of Elastic's `kibana.alert.reason`: what, by whom, from where, which rule. */

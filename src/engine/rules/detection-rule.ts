@@ -40,6 +40,37 @@ export interface AlertSuppressionConfig {
 }
 
 /**
+ * `[rule.new_terms]` of a `new_terms` rule: alert on the first sighting of a value (or combination of values) of
+ * these fields within the history window (../shared/reference/stateful-rules.md, docs/stateful-rules.md).
+ */
+export interface NewTermsConfig {
+  /** `value = [...]`: 1 to 3 field names, in the order `kibana.alert.new_terms` lists their values. */
+  readonly fields: readonly string[];
+  /** `[[rule.new_terms.history_window_start]] value`, as written, e.g. `now-7d`. */
+  readonly historyWindowStart: string;
+  /** The same as a duration H in milliseconds: a sighting within H of an event (either side) makes it not new. */
+  readonly historyWindowMs: number;
+}
+
+/** `[[rule.threshold.cardinality]]`: the group must also hold at least `value` distinct values of `field`. */
+export interface ThresholdCardinality {
+  readonly field: string;
+  readonly value: number;
+}
+
+/** `[rule.threshold]` of a `threshold` rule: alert when a group's count in the rule's window reaches `value`. */
+export interface ThresholdConfig {
+  /** Group-by fields (0 to 3, or 5 for rules made for Elastic 9.2 and later); none = one group for every event. */
+  readonly fields: readonly string[];
+  /** N: the number of matching events (after the group's last alert) the window must hold. */
+  readonly value: number;
+  /** At most one entry (Elastic's limit). */
+  readonly cardinality: readonly ThresholdCardinality[];
+  /** The rule's `from` look-back as a duration W in milliseconds: the sliding window. */
+  readonly windowMs: number;
+}
+
+/**
  * A detection rule as written in Elastic's detection-rules TOML schema, validated.
  * Field names are camelCase versions of the TOML keys.
  */
@@ -72,6 +103,10 @@ export interface DetectionRule {
   readonly exceptionsList: readonly RuleExceptionListReference[];
   /** Alert suppression (`[rule.alert_suppression]`), when configured. */
   readonly alertSuppression?: AlertSuppressionConfig;
+  /** Present exactly when `type = "new_terms"`. */
+  readonly newTerms?: NewTermsConfig;
+  /** Present exactly when `type = "threshold"`. */
+  readonly threshold?: ThresholdConfig;
   readonly metadata: {
     readonly creationDate: string;
     readonly updatedDate: string;

@@ -18,5 +18,17 @@ export function validateRuleShape(rule: unknown, source: string): asserts rule i
   for (const key of ['references', 'threat', 'tags', 'falsePositives', 'investigationFields'] as const) {
     if (!Array.isArray(candidate[key])) problems.push({ field: key, problem: 'expected a list' });
   }
+  // A stateful rule without its settings would run with none: refuse the pack rather than guess.
+  const newTerms = candidate.newTerms as { fields?: unknown; historyWindowMs?: unknown } | undefined;
+  if (candidate.type === 'new_terms' && !(Array.isArray(newTerms?.fields) && typeof newTerms?.historyWindowMs === 'number')) {
+    problems.push({ field: 'newTerms', problem: 'a new_terms rule needs { fields, historyWindowStart, historyWindowMs }' });
+  }
+  const threshold = candidate.threshold as { fields?: unknown; value?: unknown; cardinality?: unknown; windowMs?: unknown } | undefined;
+  if (
+    candidate.type === 'threshold' &&
+    !(Array.isArray(threshold?.fields) && typeof threshold?.value === 'number' && Array.isArray(threshold?.cardinality) && typeof threshold?.windowMs === 'number')
+  ) {
+    problems.push({ field: 'threshold', problem: 'a threshold rule needs { fields, value, cardinality, windowMs }' });
+  }
   if (problems.length > 0) throw new RuleFileError(source, problems);
 }

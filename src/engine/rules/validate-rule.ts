@@ -7,17 +7,17 @@ import type {
   Severity, ThreatMapping, ThreatReference, ThreatTechnique } from './detection-rule';
 import { RuleFileError, type RuleProblem } from './rule-file-error';
 import { KNOWN_METADATA_KEYS, KNOWN_RULE_KEYS, MATURITIES, SEVERITIES } from './rule-fields';
+import { describeValue, isTable, type Table } from './toml-values';
+import { readNewTerms, readThreshold } from './validate-stateful-rule';
 
-/** Rule types and query languages the engine can run. */
-export const SUPPORTED_RULE_TYPES: ReadonlySet<string> = new Set(['query']);
+/** Rule types and query languages the engine can run; new_terms and threshold through the state port. */
+export const SUPPORTED_RULE_TYPES: ReadonlySet<string> = new Set(['query', 'new_terms', 'threshold']);
 export const SUPPORTED_LANGUAGES: ReadonlySet<string> = new Set(['kuery']);
 
 const ELASTIC_DATE = /^\d{4}\/\d{2}\/\d{2}$/;
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/;
 const DATE_MATH_FROM = /^now-\d+[smhd]$/;
 const INTERVAL = /^\d+[smhd]$/;
-
-type Table = Record<string, unknown>;
 
 export interface ValidateRuleOptions {
   /**
@@ -110,6 +110,13 @@ export function validateRule(document: unknown, file: string, options: ValidateR
     report('metadata.maturity', `"${maturity}" is not one of ${MATURITIES.join(', ')}`);
   }
 
+  // The stateful types' own tables: required by their type, refused on any other (they would be silently ignored).
+  const newTerms = type === 'new_terms' ? readNewTerms(rule.new_terms, report) : undefined;
+  const threshold = type === 'threshold' ? readThreshold(rule.threshold, from, metadata.min_stack_version as string | undefined, report) : undefined;
+  for (const [key, owner] of [['new_terms', 'new_terms'], ['threshold', 'threshold']] as const) {
+    if (rule[key] !== undefined && type !== undefined && type !== owner) report(`rule.${key}`, `only a ${owner} rule has [rule.${key}]; this rule's type is "${type}"`);
+  }
+
   const validated = {
     sourceFile: file,
     ruleId,
@@ -134,7 +141,9 @@ export function validateRule(document: unknown, file: string, options: ValidateR
     timestampOverride: fields.optionalString('timestamp_override'),
     investigationFields: readInvestigationFields(rule.investigation_fields, report),
     exceptionsList: readExceptionsList(rule.exceptions_list, report),
-    alertSuppression: readAlertSuppression(rule.alert_suppression, report),
+    alertSuppression: readAlertSuppression(thresholdSuppression(rule.alert_suppression, threshold), report),
+    ...(newTerms ? { newTerms } : {}),
+    ...(threshold ? { threshold } : {}),
     metadata: {
       creationDate,
       updatedDate,
@@ -384,6 +393,15 @@ function readAlertSuppression(value: unknown, report: (field: string, problem: s
   };
 }
 
+/**
+ * A threshold rule's `[rule.alert_suppression]` holds only `duration` in Elastic's schema (ThresholdAlertSuppression):
+ * its alerts are suppressed per threshold group. Read as a suppression grouped by the threshold's fields.
+ */
+function thresholdSuppression(value: unknown, threshold: DetectionRule['threshold']): unknown {
+  if (threshold === undefined || !isTable(value) || value.group_by !== undefined || threshold.fields.length === 0) return value;
+  return { ...value, group_by: [...threshold.fields] };
+}
+
 function requireTable(
   document: Table,
   key: string,
@@ -407,18 +425,4 @@ function reportUnknownKeys(
     const suggestion = closestName(key, known);
     report(`${prefix}.${key}`, `unknown field${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
   }
-}
-
-function isTable(value: unknown): value is Table {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
-  if (value instanceof Date) return 'a date';
-  if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : `the string "${value.slice(0, 40)}"`;
-  if (typeof value === 'object') return 'a table';
-  return `the ${typeof value} ${String(value)}`;
 }

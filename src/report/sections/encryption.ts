@@ -70,6 +70,22 @@ export function encryptionRows(template: CfnTemplate): EncryptionRow[] {
       ],
     });
   }
+  for (const [id, table] of ofType(template, 'AWS::DynamoDB::Table')) {
+    const p = table.Properties ?? {};
+    const sse = p.SSESpecification ?? {};
+    rows.push({
+      logicalId: id,
+      type: table.Type,
+      encryption: sse.SSEEnabled ? (sse.KMSMasterKeyId ? 'SSE-KMS (customer-managed key)' : 'SSE-KMS (AWS-managed key)') : 'DynamoDB-owned key',
+      key: sse.KMSMasterKeyId ? renderValue(sse.KMSMasterKeyId) : 'DynamoDB-owned',
+      details: [
+        `point-in-time recovery: ${p.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled ? 'on' : 'OFF'}`,
+        `TTL: ${p.TimeToLiveSpecification?.Enabled ? `on (${p.TimeToLiveSpecification.AttributeName})` : 'off'}`,
+        `billing ${p.BillingMode ?? 'PROVISIONED'}`,
+        `deletion policy ${table.DeletionPolicy ?? 'Delete'}`,
+      ],
+    });
+  }
   for (const [id, group] of ofType(template, 'AWS::Logs::LogGroup')) {
     const p = group.Properties ?? {};
     rows.push({

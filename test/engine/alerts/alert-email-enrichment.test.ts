@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { buildAlertNotification } from '../../../src/engine/alerts';
-import { createDetector } from '../../../src/engine/detector';
+import { buildAlert } from '../../../src/engine/alerts/build-alert';
+import { normalizeCloudTrail } from '../../../src/engine/ecs';
 import { MmdbDatabase, createMmdbIpEnrichment, type Enrichment } from '../../../src/engine/enrichment';
 import { compileRules, loadRuleDirectory } from '../../../src/engine/rules';
 import { buildTestDatabase } from '../../../src/conformance/maxmind-test-databases';
@@ -29,8 +30,10 @@ const enrichment: Enrichment = {
   }),
 };
 
+/** The e-mail of the rule's alert, built as the detector builds it (normalized with the enrichment, synchronously). */
 function email(record: Record<string, unknown>, withEnrichment: Enrichment | null = enrichment): string[] {
-  const [detection] = createDetector([rule], { enrichment: withEnrichment ?? undefined }).detect(record, { receivedAt });
+  const document = normalizeCloudTrail(record, { receivedAt, enrichment: withEnrichment ?? undefined });
+  const detection = { alert: buildAlert(rule.rule, document, { receivedAt }) };
   return (JSON.parse(buildAlertNotification(detection.alert, rule.rule).message) as { email: string }).email.split('\n');
 }
 

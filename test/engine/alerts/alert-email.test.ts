@@ -9,8 +9,9 @@ import {
   RESPONSE_HEADER,
   tellAlert,
 } from '../../../src/engine/alerts';
-import { createDetector } from '../../../src/engine/detector';
-import { compileRules, loadRuleDirectory, parseRuleToml } from '../../../src/engine/rules';
+import { buildAlert } from '../../../src/engine/alerts/build-alert';
+import { normalizeCloudTrail } from '../../../src/engine/ecs';
+import { compileRules, loadRuleDirectory, parseRuleToml, type CompiledRule } from '../../../src/engine/rules';
 import { ACCOUNT, assumedRoleIdentity, startExportTaskRecord } from '../../support/cloudtrail-records';
 import { commandsIn, overlongLines, REVOKE_BEFORE } from '../../support/email-commands';
 
@@ -19,10 +20,12 @@ const FIXTURES = join(__dirname, '../../fixtures/events');
 const [seed] = compileRules(loadRuleDirectory(RULES));
 const receivedAt = new Date('2026-11-20T03:15:49.250Z');
 
+/** The first query rule's alert for the record, built as the detector builds it (synchronously, for the helpers). */
 function detect(record: Record<string, unknown>, rules = [seed]) {
-  const [detection] = createDetector(rules).detect(record, { receivedAt });
-  expect(detection).toBeDefined();
-  return detection;
+  const document = normalizeCloudTrail(record, { receivedAt });
+  const rule = rules.find((candidate) => candidate.matches(document));
+  expect(rule).toBeDefined();
+  return { rule: rule as CompiledRule, alert: buildAlert((rule as CompiledRule).rule, document, { receivedAt }), document };
 }
 
 function email(record: Record<string, unknown>, rules = [seed]): { email: string; subject: string } {

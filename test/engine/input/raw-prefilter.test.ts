@@ -29,7 +29,7 @@ const ruleSets: Record<string, CompiledRule[]> = {
 const context: DetectionContext = { receivedAt: new Date('2026-01-02T03:04:05.000Z') };
 
 /** Alerts (rule id + document) and errors from a file, the way the scan reads it. */
-function scanOutcome(items: Iterable<{ kind: string }>, rules: CompiledRule[]): { alerts: unknown[]; errors: unknown[]; records: number } {
+async function scanOutcome(items: Iterable<{ kind: string }>, rules: CompiledRule[]): Promise<{ alerts: unknown[]; errors: unknown[]; records: number }> {
   const detector = createDetector(rules);
   const alerts: unknown[] = [];
   const errors: unknown[] = [];
@@ -40,7 +40,7 @@ function scanOutcome(items: Iterable<{ kind: string }>, rules: CompiledRule[]): 
     if (item.kind !== 'record') continue;
     records += 1;
     try {
-      for (const detection of detector.detect(item.record, { ...context, original: item.original, envelope: item.envelope })) {
+      for (const detection of await detector.detect(item.record, { ...context, original: item.original, envelope: item.envelope })) {
         alerts.push({ rule: detection.rule.rule.ruleId, alert: detection.alert, position: item.position });
       }
     } catch (error) {
@@ -50,9 +50,9 @@ function scanOutcome(items: Iterable<{ kind: string }>, rules: CompiledRule[]): 
   return { alerts, errors, records };
 }
 
-function expectSameAsFullParse(content: Uint8Array | string, source: string, rules: CompiledRule[]): ReturnType<typeof scanOutcome> {
-  const full = scanOutcome(readRecords(content, source), rules);
-  const prefiltered = scanOutcome(readRecordsForRules(content, source, rules), rules);
+async function expectSameAsFullParse(content: Uint8Array | string, source: string, rules: CompiledRule[]): ReturnType<typeof scanOutcome> {
+  const full = await scanOutcome(readRecords(content, source), rules);
+  const prefiltered = await scanOutcome(readRecordsForRules(content, source, rules), rules);
   expect(prefiltered).toEqual(full);
   return prefiltered;
 }
@@ -114,7 +114,7 @@ describe('raw pre-filter', () => {
     }
   });
 
-  it('keeps every record a rule can match, whatever its raw spelling (property)', () => {
+  it('keeps every record a rule can match, whatever its raw spelling (property)', async () => {
     const spelled = fc.constantFrom<(text: string) => string>(
       (text) => text,
       (text) => text.replace(/"eventName":"([A-Za-z])/, (_, c: string) => `"eventName":"\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
@@ -138,33 +138,33 @@ describe('raw pre-filter', () => {
       ),
     );
     let alerts = 0;
-    fc.assert(
-      fc.property(delivery, ([rules, parts, gzip]) => {
+    await fc.assert(
+      fc.asyncProperty(delivery, async ([rules, parts, gzip]) => {
         const texts = parts.map(([{ record }, action, spell]) => {
           const mutated: Record<string, unknown> = { ...record };
           if (action !== null) mutated.eventName = action;
           return spell(JSON.stringify(mutated));
         });
         const text = `{"Records":[${texts.join(',')}]}`;
-        alerts += expectSameAsFullParse(gzip ? gzipSync(text) : text, 'AWSLogs/1/CloudTrail/x.json.gz', rules).alerts.length;
+        alerts += (await expectSameAsFullParse(gzip ? gzipSync(text) : text, 'AWSLogs/1/CloudTrail/x.json.gz', rules)).alerts.length;
       }),
       { numRuns: 300 },
     );
     expect(alerts).toBeGreaterThan(50); // the property is not vacuous
   });
 
-  it('parses far fewer records but finds the same alerts on a realistic log', () => {
+  it('parses far fewer records but finds the same alerts on a realistic log', async () => {
     const records = Array.from({ length: 200 }, (_, n) =>
       n % 50 === 7 ? startExportTaskRecord({ eventID: `id-${n}` }) : startExportTaskRecord({ eventID: `id-${n}`, eventSource: 's3.amazonaws.com', eventName: 'GetObject' }),
     );
     const text = JSON.stringify({ Records: records });
-    const outcome = expectSameAsFullParse(gzipSync(text), 'log.json.gz', ruleSets.seed as CompiledRule[]);
+    const outcome = await expectSameAsFullParse(gzipSync(text), 'log.json.gz', ruleSets.seed as CompiledRule[]);
     expect(outcome.alerts).toHaveLength(4);
     expect(outcome.records).toBe(200);
     expect(prefilterRecords(text, createRawPrefilter(ruleSets.seed as CompiledRule[]) as never)?.keep).toHaveLength(4);
   });
 
-  it('reports malformed input, non-object records and odd shapes exactly as the full parse', () => {
+  it('reports malformed input, non-object records and odd shapes exactly as the full parse', async () => {
     const good = JSON.stringify(startExportTaskRecord());
     const other = JSON.stringify(startExportTaskRecord({ eventName: 'DescribeDBInstances' }));
     const inputs = [
@@ -184,20 +184,20 @@ describe('raw pre-filter', () => {
     ];
     for (const rules of Object.values(ruleSets)) {
       for (const input of inputs) {
-        expectSameAsFullParse(input, 'trail.json', rules);
-        expectSameAsFullParse(Buffer.from(input), 'trail.json', rules);
+        await expectSameAsFullParse(input, 'trail.json', rules);
+        await expectSameAsFullParse(Buffer.from(input), 'trail.json', rules);
       }
-      expectSameAsFullParse(Buffer.from([0x1f, 0x8b, 1, 2, 3]), 'broken.json.gz', rules);
+      await expectSameAsFullParse(Buffer.from([0x1f, 0x8b, 1, 2, 3]), 'broken.json.gz', rules);
     }
     // The truncated log's error keeps its position.
-    const [error] = scanOutcome(readRecordsForRules(inputs[1] as string, 'trail.json', ruleSets.seed as CompiledRule[]), ruleSets.seed as CompiledRule[]).errors as { position: string }[];
+    const [error] = (await scanOutcome(readRecordsForRules(inputs[1] as string, 'trail.json', ruleSets.seed as CompiledRule[]), ruleSets.seed as CompiledRule[])).errors as { position: string }[];
     expect(error?.position).toMatch(/line 1, column \d+/);
   });
 
-  it('matches the full parse on the sample trail', () => {
+  it('matches the full parse on the sample trail', async () => {
     const files = (dir: string): string[] => (statSync(dir).isDirectory() ? readdirSync(dir).sort().flatMap((name) => files(join(dir, name))) : [dir]);
     for (const file of files(join(REPO_ROOT, 'samples/trail'))) {
-      for (const rules of Object.values(ruleSets)) expectSameAsFullParse(readFileSync(file), file, rules);
+      for (const rules of Object.values(ruleSets)) await expectSameAsFullParse(readFileSync(file), file, rules);
     }
   });
 });

@@ -82,7 +82,7 @@ describe('rule validation names the file, the field and the problem', () => {
   });
 
   it('rejects rule types the engine cannot run, saying which it can', () => {
-    expectRuleError(seedText.replace('type = "query"', 'type = "threshold"'), 'rule.type', /"threshold" rules are not supported; this engine runs: query/);
+    expectRuleError(seedText.replace('type = "query"', 'type = "machine_learning"'), 'rule.type', /"machine_learning" rules are not supported; this engine runs: query/);
   });
 
   it('refuses query filters and saved queries rather than ignoring them', () => {
