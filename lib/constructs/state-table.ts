@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { STATE_TABLE_KEY, STATE_TTL_ATTRIBUTE } from '../../src/dynamodb/dynamodb-state-store';
+import { STATE_TABLE_KEY, STATE_TTL_ATTRIBUTE } from '../../src/dynamodb/state-table-layout';
 
 /**
  * The state of the new_terms and threshold rules (docs/stateful-rules.md): one DynamoDB item per term, group and

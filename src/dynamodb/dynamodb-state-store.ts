@@ -5,16 +5,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { encodeState, expiresAtSeconds, type JsonValue, type StateStore, type StoredState, type WriteCondition, type WriteResult } from '../engine/state/state-store';
-
-/**
- * Item layout of the state table (docs/stateful-rules.md):
- * - `pk` (S, partition key): the state key, e.g. `new_terms#<rule id>#<hash>`;
- * - `state` (S): the state as JSON text;
- * - `version` (N): raised by one on every write, the compare-and-set token;
- * - `expiresAt` (N): epoch seconds, the table's TTL attribute.
- */
-export const STATE_TABLE_KEY = 'pk';
-export const STATE_TTL_ATTRIBUTE = 'expiresAt';
+import { STATE_TABLE_KEY, STATE_TTL_ATTRIBUTE } from './state-table-layout';
 
 export interface DynamoDbStateStoreOptions {
   readonly client: DynamoDBClient;

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { STATE_TABLE_KEY } from '../../src/dynamodb/dynamodb-state-store';
+import { STATE_TABLE_KEY } from '../../src/dynamodb/state-table-layout';
 
 /**
  * A DynamoDB-protocol server for tests: dynalite (an implementation of DynamoDB's API on an in-memory LevelDB),
