@@ -25,12 +25,11 @@ import {
   type SuppressedMatch,
   type SuppressedState,
 } from './archive-alert';
+import { METRIC_NAMESPACE } from './metric-namespace';
 import { deliverAlert, throwIfClaimHeld, type AlertDelivery, type DeliveredAlert } from './deliver-alert';
 
 export type { SuppressedMatch, SuppressedState } from './archive-alert';
 
-/** CloudWatch namespace of the Embedded Metric Format lines (docs/exceptions.md). */
-export const METRIC_NAMESPACE = 'CloudTrailStreamDetector';
 
 /** The JSON stored at `<suppression prefix><rule>/<key>.json`: one rule's window for one set of group_by values. */
 export interface StoredSuppressionWindow {

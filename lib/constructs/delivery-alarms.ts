@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../../lambda/delivery/metric-namespace';
 
 export interface DeliveryAlarmsProps {
   readonly function: lambda.IFunction;
@@ -17,7 +18,9 @@ const PERIOD = Duration.minutes(5);
 
 /**
  * Alarms that tell operations a detection may be late or lost: any function error, throttle or failed delivery to
- * the on-failure destination, and any message waiting in a dead-letter queue. Each notifies `topic` on ALARM and OK.
+ * the on-failure destination, any message waiting in a dead-letter queue, and any event the handler refused as
+ * crafted (an envelope account that is not the record's recipient: docs/organization.md). Each notifies `topic` on
+ * ALARM and OK.
  */
 export class DeliveryAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -39,6 +42,12 @@ export class DeliveryAlarms extends Construct {
         `Undelivered events or alerts are waiting in the ${name} dead-letter queue (kept 14 days)`,
       );
     }
+    this.add(
+      'RefusedEvents',
+      // The handler's EMF datapoint (lambda/handler.ts); its namespace is the one every metric of ours uses.
+      new cloudwatch.Metric({ namespace: METRIC_NAMESPACE, metricName: 'RefusedEvents', dimensionsMap: { Reason: 'AccountMismatch' }, period: PERIOD, statistic: 'Sum' }),
+      'An event reached the detector in one account\'s name carrying another account\'s CloudTrail record: nothing a forwarder sends, so someone put a crafted event on the bus (docs/organization.md)',
+    );
     const action = new actions.SnsAction(props.topic);
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(action);

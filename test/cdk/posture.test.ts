@@ -215,7 +215,7 @@ describe('posture of the synthesized template', () => {
     }
   });
 
-  it('alarms on function errors, throttles, destination failures and any dead letter, notifying the alert topic by default', () => {
+  it('alarms on function errors, throttles, destination failures, any dead letter and any refused event, notifying the alert topic by default', () => {
     const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
     const lambdaMetrics = alarms.filter((alarm) => alarm.Namespace === 'AWS/Lambda');
     expect(lambdaMetrics.map((alarm) => alarm.MetricName).sort()).toEqual(['DestinationDeliveryFailures', 'Errors', 'Throttles']);
@@ -223,7 +223,9 @@ describe('posture of the synthesized template', () => {
     const queueAlarms = alarms.filter((alarm) => alarm.Namespace === 'AWS/SQS');
     expect(queueAlarms.map((alarm) => alarm.Dimensions[0].Value['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['FailuresEmailDelivery', 'FailuresEventDelivery', 'FailuresInvocationFailures']);
     for (const alarm of queueAlarms) expect(alarm).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum' });
-    expect(alarms.length).toBe(6);
+    const refused = alarms.filter((alarm) => alarm.Namespace === 'CloudTrailStreamDetector');
+    expect(refused).toEqual([expect.objectContaining({ MetricName: 'RefusedEvents', Dimensions: [{ Name: 'Reason', Value: 'AccountMismatch' }], Statistic: 'Sum' })]);
+    expect(alarms.length).toBe(7);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
       expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlertTopic/) }]);
