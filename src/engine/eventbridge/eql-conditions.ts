@@ -9,7 +9,7 @@
  * Ignore-case matchers are used on `eventSource` and `eventName` only, with ASCII constants: their values are AWS
  * identifiers in ASCII, where EventBridge's case folding and ours cannot disagree.
  */
-import type { EqlEventFilter, EqlExpression, EqlQuery } from '../eql/ast';
+import { type EqlEventFilter, type EqlExpression, type EqlQuery, eventFiltersOf } from '../eql/ast';
 import type { EqlCompileOptions } from '../eql/compile-condition';
 import { EqlTermTranslator, eqlFilterToKqlSuperset } from '../eql/kql-superset';
 import { allOf, type Alternatives, anyOf, single } from './alternatives';
@@ -29,9 +29,8 @@ export function compileEqlEventPattern(query: EqlQuery, options: EqlCompileOptio
 }
 
 export function eqlQueryConditions(query: EqlQuery, options: EqlCompileOptions, notes: Set<string>): Alternatives {
-  const filters = query.kind === 'event' ? [query.filter] : [...query.stages.map((stage) => stage.filter), ...(query.until ? [query.until.filter] : [])];
   const builder = new EqlConditionBuilder(options, notes);
-  return anyOf(filters.map((filter) => builder.filter(filter)));
+  return anyOf(eventFiltersOf(query).map((filter) => builder.filter(filter)));
 }
 
 class EqlConditionBuilder {

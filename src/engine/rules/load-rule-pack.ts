@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DetectionRule } from './detection-rule';
+import { isSequenceRule, SEQUENCE_RULES_RUN } from './eql-rule';
 import { parseRuleToml } from './parse-rule-toml';
 import { RuleFileError } from './rule-file-error';
 import { SUPPORTED_RULE_TYPES } from './validate-rule';
@@ -10,6 +11,7 @@ export interface UnsupportedRule {
   readonly file: string;
   readonly ruleId: string;
   readonly name: string;
+  /** The rule's type, or `eql sequence` for a sequence rule while sequences do not run. */
   readonly type: string;
 }
 
@@ -36,10 +38,18 @@ export function loadRulePack(directory: string): RulePack {
       throw new RuleFileError(rule.sourceFile, [{ field: 'rule.rule_id', problem: `"${rule.ruleId}" is already used by ${earlier}` }]);
     }
     fileByRuleId.set(rule.ruleId, rule.sourceFile);
-    if (SUPPORTED_RULE_TYPES.has(rule.type)) rules.push(rule);
-    else unsupported.push({ file: rule.sourceFile, ruleId: rule.ruleId, name: rule.name, type: rule.type });
+    const notRunning = notRunningKind(rule);
+    if (notRunning === undefined) rules.push(rule);
+    else unsupported.push({ file: rule.sourceFile, ruleId: rule.ruleId, name: rule.name, type: notRunning });
   }
   return { rules, unsupported };
+}
+
+/** Undefined for a rule the engine runs; otherwise what to call its kind when saying it does not run. */
+function notRunningKind(rule: DetectionRule): string | undefined {
+  if (!SUPPORTED_RULE_TYPES.has(rule.type)) return rule.type;
+  if (isSequenceRule(rule) && !SEQUENCE_RULES_RUN) return 'eql sequence';
+  return undefined;
 }
 
 function ruleFilesIn(directory: string): string[] {
