@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compileRules, parseRuleToml, SUPPORTED_RULE_TYPES, type DetectionRule } from '../engine/rules';
+import { compileRules, notRunningKindOf, parseRuleToml, type DetectionRule } from '../engine/rules';
 import {
   NEW_TERMS_LATENESS_MS,
   reduceNewTerms,
@@ -25,6 +25,8 @@ interface RuleFileOutcome {
   name: string;
   query?: string;
   problem?: string;
+  /** Loaded and of a kind the engine runs (undefined when it did not load). */
+  runs?: boolean;
 }
 
 /**
@@ -39,8 +41,9 @@ function checkRuleFile(folder: string, file: string): RuleFileOutcome {
   } catch (error) {
     return { file, type: '(not loaded)', name: '', problem: describeError(error).split('\n').slice(0, 4).join(' ') };
   }
-  const outcome = { file, type: rule.type, name: rule.name, query: rule.query };
-  if (!SUPPORTED_RULE_TYPES.has(rule.type)) return outcome;
+  const notRunning = notRunningKindOf(rule);
+  const outcome = { file, type: notRunning ?? rule.type, name: rule.name, query: rule.query, runs: notRunning === undefined };
+  if (!outcome.runs) return outcome;
   try {
     const [compiled] = compileRules([rule]);
     // A rule must also run on a document that has none of its fields.
@@ -113,7 +116,7 @@ export function runRulePackSuite(directory: string): SuiteResult {
   const failures: Failure[] = outcomes
     .filter((outcome) => outcome.problem !== undefined)
     .map((outcome) => ({ id: `${outcome.file} (${outcome.type})`, query: outcome.query, reason: outcome.problem ?? '' }));
-  const unsupported = outcomes.filter((outcome) => !SUPPORTED_RULE_TYPES.has(outcome.type) && outcome.problem === undefined);
+  const unsupported = outcomes.filter((outcome) => outcome.runs === false && outcome.problem === undefined);
   const tables = [
     {
       headers: ['type', 'files', 'loaded and run', 'failed'],

@@ -79,7 +79,7 @@ describe('the Lambda with stateful rules', () => {
 
   it('refuses to start without its state table, naming the variable', () => {
     expect(() => loadHandler({ STATE_TABLE_NAME: undefined })).toThrow(
-      'Detector Lambda is misconfigured: the rule pack holds 2 new_terms or threshold rule(s) and STATE_TABLE_NAME is not set',
+      'Detector Lambda is misconfigured: the rule pack holds 2 new_terms, threshold or eql sequence rule(s) and STATE_TABLE_NAME is not set',
     );
   });
 

@@ -17,3 +17,4 @@ export { RuleFileError, type RuleProblem } from './rule-file-error';
 export { rulePackFromJson, rulePackToJson } from './rule-pack';
 export { SUPPORTED_LANGUAGES, SUPPORTED_RULE_TYPES, validateRule, type ValidateRuleOptions } from './validate-rule';
 export { eqlOptionsOf, eqlQueryOf, isEqlRule, isSequenceRule, SEQUENCE_RULES_RUN } from './eql-rule';
+export { notRunningKindOf } from './rule-support';

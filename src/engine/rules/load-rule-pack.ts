@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DetectionRule } from './detection-rule';
-import { isSequenceRule, SEQUENCE_RULES_RUN } from './eql-rule';
+import { notRunningKindOf } from './rule-support';
 import { parseRuleToml } from './parse-rule-toml';
 import { RuleFileError } from './rule-file-error';
-import { SUPPORTED_RULE_TYPES } from './validate-rule';
 
 /** A valid rule of a type the engine cannot run yet: reported to the operator, never evaluated. */
 export interface UnsupportedRule {
@@ -38,18 +37,11 @@ export function loadRulePack(directory: string): RulePack {
       throw new RuleFileError(rule.sourceFile, [{ field: 'rule.rule_id', problem: `"${rule.ruleId}" is already used by ${earlier}` }]);
     }
     fileByRuleId.set(rule.ruleId, rule.sourceFile);
-    const notRunning = notRunningKind(rule);
+    const notRunning = notRunningKindOf(rule);
     if (notRunning === undefined) rules.push(rule);
     else unsupported.push({ file: rule.sourceFile, ruleId: rule.ruleId, name: rule.name, type: notRunning });
   }
   return { rules, unsupported };
-}
-
-/** Undefined for a rule the engine runs; otherwise what to call its kind when saying it does not run. */
-function notRunningKind(rule: DetectionRule): string | undefined {
-  if (!SUPPORTED_RULE_TYPES.has(rule.type)) return rule.type;
-  if (isSequenceRule(rule) && !SEQUENCE_RULES_RUN) return 'eql sequence';
-  return undefined;
 }
 
 function ruleFilesIn(directory: string): string[] {
