@@ -11,6 +11,7 @@
  */
 import { type EqlEventFilter, type EqlExpression, type EqlQuery, eventFiltersOf } from '../eql/ast';
 import type { EqlCompileOptions } from '../eql/compile-condition';
+import { describeTerm } from '../eql/describe-term';
 import { EqlTermTranslator, eqlFilterToKqlSuperset } from '../eql/kql-superset';
 import { allOf, type Alternatives, anyOf, single } from './alternatives';
 import { CLOUDTRAIL_FIELD_BY_ECS_FIELD, EVENT_NAME_PATH, EVENT_SOURCE_PATH } from './cloudtrail-fields';
@@ -81,22 +82,5 @@ class EqlConditionBuilder {
     if (!path || !ASCII_IDENTIFIER_PATHS.has(path) || !term.comparisons.every(({ text }) => /^[\x20-\x7e]*$/.test(text))) return undefined;
     const matchers: FieldMatcher[] = term.comparisons.map(({ kind, text }) => ({ kind: MATCHER_KIND[kind], value: text }));
     return single(path, matchers);
-  }
-}
-
-/** A short description of a term for the notes: the field and the operator, or the function. */
-function describeTerm(expression: EqlExpression): string {
-  const subject = (value: EqlExpression) => (value.kind === 'field' ? value.name : 'a computed value');
-  switch (expression.kind) {
-    case 'pattern':
-      return `${subject(expression.value)} ${expression.operator}${expression.caseInsensitive && expression.operator !== ':' ? '~' : ''}`;
-    case 'in':
-      return `${subject(expression.value)} ${expression.negated ? 'not ' : ''}in${expression.caseInsensitive ? '~' : ''}`;
-    case 'compare':
-      return `${subject(expression.left)} ${expression.operator}`;
-    case 'function':
-      return `${expression.name}${expression.caseInsensitive ? '~' : ''}(${subject(expression.args[0])}, …)`;
-    default:
-      return 'a computed condition';
   }
 }
