@@ -5,6 +5,8 @@ import { cloudTrailPatternGroups } from '../../lib/constructs/cloudtrail-rule-tr
 import { normalizeCloudTrail } from '../../src/engine/ecs';
 import { compileRulePattern } from '../../src/engine/eventbridge';
 import { compileRules, loadRulePack, parseRuleToml } from '../../src/engine/rules';
+import type { ReportInput } from '../../src/report/report-input';
+import { rulesSection } from '../../src/report/sections/rules';
 import { cdkSynth } from '../support/cdk-cli';
 import { conformancePath, describeWithConformance } from '../support/conformance-data';
 import { matchesEventPattern } from '../support/eventbridge-matcher';
@@ -65,6 +67,16 @@ describeWithConformance('DetectorStack with the AWS EQL rule folder', ['elastic-
     expect(passes(bedrockCall('InvokeModel', '2026-11-20T03:01:00Z'))).toBe(true);
     expect(passes(bedrockCall('Converse', '2026-11-20T03:01:00Z'))).toBe(true);
     expect(passes({ ...bedrockCall('InvokeModel', '2026-11-20T03:01:00Z'), eventName: 'GetFoundationModel' })).toBe(false);
+  });
+
+  it('the audit report lists each EQL rule with its query and pattern, and the sequence as not deployed', () => {
+    const input = { stackName: 'Detector', template: synthesized.template.toJSON(), constructPaths: {}, rules: { directory: EQL_DIR, supported: pack.rules, unsupported: pack.unsupported } };
+    const section = rulesSection(input as unknown as ReportInput).join('\n');
+    expect(section).toContain('#### AWS RDS DB Snapshot Shared with Another Account');
+    expect(section).toContain('| Type / language | eql / eql |');
+    expect(section).toContain('```eql\ninfo where data_stream.dataset == "aws.cloudtrail"');
+    expect(section).not.toContain('**none found in the template**');
+    expect(section).toMatch(/\| AWS Bedrock Foundation Model Enumeration Followed by Invocation via Long-Term Key \| `a17f2e5f-de52-49e8-9d86-ccfe91cd54d4` \| eql sequence \|/);
   });
 
   it('cdk synth -c rulesDir=<the EQL folder> deploys, cdk-nag clean, and reports only the sequence rule as not deployed', () => {
