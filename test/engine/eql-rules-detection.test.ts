@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { createDetector } from '../../src/engine/detector';
+import { createRuleIndex } from '../../src/engine/rule-index';
 import { compileRules, loadRulePack } from '../../src/engine/rules';
 import { runCli, scratchDirectory } from '../cli/cli-harness';
 import { conformancePath, describeWithConformance } from '../support/conformance-data';
@@ -46,6 +47,18 @@ describeWithConformance('single-event AWS EQL rules in the detector and scan', [
       expect({ file, alerted: alertedRules.get(positive)?.includes(ruleId as string) }).toEqual({ file, alerted: true });
       for (const negative of negatives) expect({ file, negative, alerted: alertedRules.get(negative)?.includes(ruleId as string) }).toEqual({ file, negative, alerted: false });
     }
+  });
+
+  it('the rule index narrows an EQL rule by the provider its query requires, and still offers a rule it cannot narrow', () => {
+    const compiled = compileRules(pack.rules);
+    const index = createRuleIndex(compiled);
+    const rds = compiled.find((rule) => rule.rule.name === 'AWS RDS DB Snapshot Shared with Another Account');
+    const userAgent = compiled.find((rule) => rule.rule.name === 'AWS Suspicious User Agent Fingerprint');
+    const s3Call = { eventSource: 's3.amazonaws.com', eventName: 'GetObject' };
+    expect(index.candidatesFor(s3Call)).not.toContain(rds);
+    expect(index.candidatesFor({ eventSource: 'rds.amazonaws.com', eventName: 'ModifyDBSnapshotAttribute' })).toContain(rds);
+    // Any provider and action may carry a suspicious user agent.
+    expect(index.candidatesFor(s3Call)).toContain(userAgent);
   });
 
   it('an EQL alert carries type and language eql and the rule\'s event_category_override, as Kibana\'s rule API names them', async () => {

@@ -6,9 +6,8 @@ import { captureStdout } from '../support/captured-stdout';
 import { conformancePath, describeWithConformance } from '../support/conformance-data';
 import { setEnvironment } from '../support/environment';
 import { lambdaContext } from '../support/lambda-context';
-import { ACCOUNT } from '../support/cloudtrail-records';
 import { OTHER_ACCOUNT, SINGLE_EVENT_RULE_RECORDS } from '../engine/eql/support/aws-rule-records';
-import { loadHandler, useLocalLambdaTestbed, type CloudTrailEvent, type HandlerModule } from './handler-harness';
+import { eventBridgeEvent, loadHandler, useLocalLambdaTestbed, type HandlerModule } from './handler-harness';
 
 /**
  * The Lambda with Elastic's single-event AWS EQL rules, packed as the CDK build packs them, against local S3 and
@@ -18,20 +17,6 @@ import { loadHandler, useLocalLambdaTestbed, type CloudTrailEvent, type HandlerM
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:cloudtrail-detector-alerts';
 const RULES_DIR = 'elastic-aws-eql-rules';
 const RDS_SHARING = 'exfiltration_rds_snapshot_shared_with_another_account.toml';
-
-function eventBridgeEvent(record: Record<string, unknown>): CloudTrailEvent {
-  return {
-    version: '0',
-    id: `envelope-${String(record.eventID)}`,
-    'detail-type': 'AWS API Call via CloudTrail',
-    source: `aws.${String(record.eventSource).split('.')[0]}`,
-    account: ACCOUNT,
-    time: String(record.eventTime),
-    region: 'us-east-1',
-    resources: [],
-    detail: record,
-  };
-}
 
 describeWithConformance('the Lambda with EQL rules', [RULES_DIR], () => {
   const testbed = useLocalLambdaTestbed('eql-archive', TOPIC_ARN);
