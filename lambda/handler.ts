@@ -8,6 +8,7 @@ import { createDetector } from '../src/engine/detector';
 import type { EcsDocument } from '../src/engine/ecs/ecs-document';
 import { findMatchingException } from '../src/engine/exceptions';
 import type { DetectionRule } from '../src/engine/rules/detection-rule';
+import { isSequenceRule } from '../src/engine/rules/eql-rule';
 import { isStatefulRule } from '../src/engine/stateful';
 import { accountMismatch, InvalidEventError, unwrapEventBridgeEvent } from '../src/engine/input/eventbridge-envelope';
 import { readDetectorConfig, readExceptionPack, readHandlerConfig } from './config';
@@ -50,10 +51,10 @@ const rules = loadRulePack(config.rulesPath);
 const { accountNames } = readDetectorConfig(process.env.DETECTOR_CONFIG_PATH?.trim() || path.join(__dirname, 'detector-config.json'));
 // Rule exceptions resolved at synth (docs/exceptions.md); DETECTOR_EXCEPTIONS_PATH for tests.
 const exceptions = readExceptionPack(process.env.DETECTOR_EXCEPTIONS_PATH?.trim() || path.join(__dirname, 'exceptions.json'));
-const statefulRules = rules.filter((compiled) => isStatefulRule(compiled.rule));
+const statefulRules = rules.filter((compiled) => isStatefulRule(compiled.rule) || isSequenceRule(compiled.rule));
 if (statefulRules.length > 0 && config.stateTableName === undefined) {
   throw new Error(
-    `Detector Lambda is misconfigured: the rule pack holds ${statefulRules.length} new_terms or threshold rule(s) and STATE_TABLE_NAME is not set (the DynamoDB table of their state)`,
+    `Detector Lambda is misconfigured: the rule pack holds ${statefulRules.length} new_terms, threshold or eql sequence rule(s) and STATE_TABLE_NAME is not set (the DynamoDB table of their state)`,
   );
 }
 // One DynamoDB client per container, like the S3 and SNS clients; strongly consistent reads, conditional writes.

@@ -6,7 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { PatternGroup } from '../src/engine/eventbridge/group-patterns';
-import { type CompiledRule, describeUnsupportedRules, rulePackToJson, type UnsupportedRule } from '../src/engine/rules';
+import { type CompiledRule, describeUnsupportedRules, isSequenceRule, rulePackToJson, type UnsupportedRule } from '../src/engine/rules';
 import { isStatefulRule } from '../src/engine/stateful';
 import { parseAlertEmails } from './alert-emails';
 import type { CloudTrailDetectorProps } from './cloudtrail-detector-props';
@@ -101,7 +101,8 @@ export class CloudTrailDetector extends Construct {
     for (const subscription of props.alertSubscriptions ?? []) this.alertTopic.addSubscription(subscription);
     failures.allowTopicRedrive(this.alertTopic);
     this.archiveBucket = new AlertArchive(this, 'AlertArchive', { key }).bucket;
-    const state = this.rules.some((compiled) => isStatefulRule(compiled.rule)) ? new StateTable(this, 'State') : undefined;
+    // Sequence rules keep their partial sequences there too.
+    const state = this.rules.some((compiled) => isStatefulRule(compiled.rule) || isSequenceRule(compiled.rule)) ? new StateTable(this, 'State') : undefined;
     this.stateTable = state?.table;
     const detector = new DetectorFunction(this, 'Detector', {
       topic: this.alertTopic,

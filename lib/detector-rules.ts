@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { compileRules, type CompiledRule, type DetectionRule, loadRulePack, RuleFileError, SUPPORTED_RULE_TYPES, type UnsupportedRule } from '../src/engine/rules';
+import { compileRules, type CompiledRule, type DetectionRule, loadRulePack, notRunningKindOf, RuleFileError, type UnsupportedRule } from '../src/engine/rules';
 import { validateRuleShape } from '../src/engine/rules/validate-rule-shape';
 import { packageRoot } from './package-paths';
 
@@ -64,8 +64,9 @@ class ObjectRules extends DetectorRules {
       const earlier = fileByRuleId.get(rule.ruleId);
       if (earlier !== undefined) throw new RuleFileError(rule.sourceFile, [{ field: 'rule.rule_id', problem: `"${rule.ruleId}" is already used by ${earlier}` }]);
       fileByRuleId.set(rule.ruleId, rule.sourceFile);
-      if (SUPPORTED_RULE_TYPES.has(rule.type)) supported.push(rule);
-      else unsupported.push({ file: rule.sourceFile, ruleId: rule.ruleId, name: rule.name, type: rule.type });
+      const notRunning = notRunningKindOf(rule);
+      if (notRunning === undefined) supported.push(rule);
+      else unsupported.push({ file: rule.sourceFile, ruleId: rule.ruleId, name: rule.name, type: notRunning });
     });
     return checked('rule objects', supported, unsupported);
   }

@@ -4,7 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { compileEventPattern, type EventPattern } from '../../src/engine/eventbridge';
+import { compileRulePattern, type EventPattern } from '../../src/engine/eventbridge';
 import {
   EVENT_PATTERN_MAX_CHARS,
   STACK_RULE_BUDGET,
@@ -65,7 +65,7 @@ export class CloudTrailRuleTrigger extends Construct {
 }
 
 /**
- * The EventBridge pattern groups for a rule pack: each rule's KQL compiled to a pattern, grouped per AWS service
+ * The EventBridge pattern groups for a rule pack: each rule's query (KQL or EQL) compiled to a pattern, grouped per AWS service
  * and combined with `$or` (src/engine/eventbridge/group-patterns.ts); fails if a quota would be exceeded. Shared by
  * the detector's triggers and the organization forwarder, so both select exactly the same events.
  */
@@ -74,7 +74,7 @@ export function cloudTrailPatternGroups(rules: readonly CompiledRule[]): readonl
     rules.map((compiled) => ({
       ruleId: compiled.rule.ruleId,
       name: compiled.rule.name,
-      pattern: compileEventPattern(compiled.ast).pattern,
+      pattern: compileRulePattern(compiled).pattern,
     })),
   );
   checkQuotas(groups);

@@ -1,5 +1,6 @@
 import { parseKql } from '../engine/kql';
-import type { DetectionRule } from '../engine/rules';
+import { type DetectionRule, eqlOptionsOf, eqlQueryOf } from '../engine/rules';
+import { translateEql } from './eql-translate';
 import { quoteIdentifier } from './ddl';
 import { newTermsSql, statefulComment, thresholdSql } from './stateful-query';
 import { formatCondition, sqlString, translateKql, UntranslatableError } from './translate';
@@ -67,16 +68,19 @@ export function dateRangeConditions(since: string | undefined, until: string | u
 }
 
 function header(rule: DetectionRule): string {
-  return [comment(`rule: ${rule.name} (${rule.ruleId})`), comment(`file: ${rule.sourceFile}`), comment(`kql: ${rule.query.trim()}`)].join('\n');
+  return [comment(`rule: ${rule.name} (${rule.ruleId})`), comment(`file: ${rule.sourceFile}`), comment(`${rule.language === 'eql' ? 'eql' : 'kql'}: ${rule.query.trim()}`)].join('\n');
 }
 
 export function translateRule(rule: DetectionRule, options: QueryOptions): RuleTranslation {
   if (rule.newTerms || rule.threshold) return translateStatefulRule(rule, options);
   let condition;
   try {
-    if (rule.type !== 'query') throw new UntranslatableError(`type "${rule.type}" is not a query, new_terms or threshold rule`);
-    if (rule.language !== 'kuery') throw new UntranslatableError(`language "${rule.language}" is not KQL`);
-    condition = translateKql(parseKql(rule.query));
+    if (rule.type === 'eql') condition = translateEql(eqlQueryOf(rule), eqlOptionsOf(rule));
+    else {
+      if (rule.type !== 'query') throw new UntranslatableError(`type "${rule.type}" is not a query, eql, new_terms or threshold rule`);
+      if (rule.language !== 'kuery') throw new UntranslatableError(`language "${rule.language}" is not KQL`);
+      condition = translateKql(parseKql(rule.query));
+    }
   } catch (error) {
     if (!(error instanceof UntranslatableError)) throw error;
     const reason = error.message;

@@ -5,12 +5,13 @@ import type { CliIo } from '../cli/cli-io';
 import { printable, printableError } from '../cli/terminal-text';
 import type { AthenaArguments } from './athena-command';
 import { cloudTrailTableDdl } from './ddl';
+import { SEQUENCE_REFUSAL } from './eql-translate';
 import { translateRule } from './rule-query';
 
 const PROGRAM = 'cloudtrail-stream-detector athena';
 const PACKAGED_RULES_DIRECTORY = join(packageRoot(), 'rules');
 
-/** `athena`: prints Athena SQL for each query, new_terms and threshold rule (or the table DDL); untranslatable rules are named on stderr. */
+/** `athena`: prints Athena SQL for each query, eql, new_terms and threshold rule (or the table DDL); untranslatable rules are named on stderr. */
 export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<number> {
   const { database, table } = parsed;
   if (parsed.ddl) {
@@ -41,10 +42,6 @@ export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<num
   let untranslated = 0;
   const outputs: string[] = [];
   for (const rule of pack.rules) {
-    if (rule.type !== 'query' && rule.type !== 'new_terms' && rule.type !== 'threshold') {
-      io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.sourceFile)}): type ${rule.type} is not a query, new_terms or threshold rule\n`);
-      continue;
-    }
     const result = translateRule(rule, { database, table, since: parsed.since, until: parsed.until });
     outputs.push(result.sql);
     if (result.ok) translated++;
@@ -54,7 +51,12 @@ export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<num
     }
   }
   for (const rule of pack.unsupported) {
-    io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.file)}): type ${rule.type} is not a query, new_terms or threshold rule\n`);
+    if (rule.type === 'eql sequence') {
+      untranslated++;
+      io.stderr.write(`${PROGRAM}: not translated "${printable(rule.name)}" (${printable(rule.file)}): ${SEQUENCE_REFUSAL}\n`);
+      continue;
+    }
+    io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.file)}): ${rule.type} rules are not translated (only query, eql, new_terms and threshold rules)\n`);
   }
   io.stdout.write(outputs.join('\n'));
   io.stderr.write(`${PROGRAM}: ${translated} rule(s) translated, ${untranslated} not translated\n`);

@@ -15,14 +15,14 @@ export class UntranslatableError extends Error {}
 
 /** Values the normalizer's first null-removal pass drops: a column holding one of them is a missing field. */
 export const REMOVED_VALUES: readonly string[] = ['', '-', 'none'];
-const REMOVED_SQL = "('', '-', 'none')";
+export const REMOVED_SQL = "('', '-', 'none')";
 const CLOUDTRAIL_DATASET = 'aws.cloudtrail';
 
 /** A SQL boolean, or a constant when the predicate is decided without looking at the row. */
-type Condition = { readonly constant: boolean } | { readonly sql: string };
+export type Condition = { readonly constant: boolean } | { readonly sql: string };
 
-const TRUE: Condition = { constant: true };
-const FALSE: Condition = { constant: false };
+export const TRUE: Condition = { constant: true };
+export const FALSE: Condition = { constant: false };
 
 export function sqlString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
@@ -285,7 +285,7 @@ interface Context {
   readonly notConsoleLogin: boolean;
 }
 
-function and(children: readonly Condition[]): Condition {
+export function and(children: readonly Condition[]): Condition {
   const parts: string[] = [];
   for (const child of children) {
     if ('constant' in child) {
@@ -296,7 +296,7 @@ function and(children: readonly Condition[]): Condition {
   return parts.length === 1 ? { sql: parts[0] } : { sql: `(${parts.join(' AND ')})` };
 }
 
-function or(children: readonly Condition[]): Condition {
+export function or(children: readonly Condition[]): Condition {
   const parts: string[] = [];
   for (const child of children) {
     if ('constant' in child) {
@@ -308,7 +308,7 @@ function or(children: readonly Condition[]): Condition {
 }
 
 /** KQL `not` is true when the field is missing: NULL (unknown) becomes FALSE before negating. */
-function not(child: Condition): Condition {
+export function not(child: Condition): Condition {
   if ('constant' in child) return child.constant ? FALSE : TRUE;
   return { sql: `NOT COALESCE(${child.sql}, FALSE)` };
 }
@@ -403,7 +403,7 @@ export function singleValueSql(name: string): string {
 }
 
 /** The WHERE condition for a parsed KQL query; throws UntranslatableError when no exact translation exists. */
-export function translateKql(ast: KqlNode): { readonly sql: string } | { readonly constant: boolean } {
+export function translateKql(ast: KqlNode): Condition {
   return translateNode(ast, { notConsoleLogin: false });
 }
 

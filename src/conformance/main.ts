@@ -12,7 +12,7 @@ import { runEqlSuite } from './eql-suite';
 import { runKqlSuite } from './kql-suite';
 import { runPipelineSuite } from './pipeline-suite';
 import { describeError, renderReport, totals, type SuiteResult } from './report';
-import { runRulePackSuite } from './rule-pack-suite';
+import { EQL_RULES_DIR, runRulePackSuite } from './rule-pack-suite';
 
 export interface Output {
   stdout(line: string): void;
@@ -38,7 +38,8 @@ pipeline fixtures) against the engine, prints one Markdown table per suite and e
 
 const SUITES: readonly { title: string; run(directory: string): SuiteResult }[] = [
   { title: 'KQL cases', run: runKqlSuite },
-  { title: 'Rule pack', run: runRulePackSuite },
+  { title: 'Rule pack', run: (directory) => runRulePackSuite(directory) },
+  { title: 'EQL rule pack', run: (directory) => runRulePackSuite(directory, EQL_RULES_DIR) },
   { title: 'ECS pipeline pairs', run: runPipelineSuite },
   { title: 'EQL spec tests', run: runEqlSuite },
 ];
@@ -82,7 +83,7 @@ function runSuites(directoryArgument: string, output: Output): number {
     }
   });
   if (results.every((result) => result.skipped !== undefined)) {
-    output.stderr(`conformance: ${directory} holds none of the conformance suites (kql-cases.json, elastic-aws-kuery-rules/, elastic-cloudtrail-pipeline/, eql/)`);
+    output.stderr(`conformance: ${directory} holds none of the conformance suites (kql-cases.json, elastic-aws-kuery-rules/, elastic-aws-eql-rules/, elastic-cloudtrail-pipeline/, eql/)`);
     return 2;
   }
   output.stdout(`# Conformance: ${directory}\n`);

@@ -1,12 +1,13 @@
 /**
- * Elastic's AWS CloudTrail kuery rules (`elastic-aws-kuery-rules/*.toml`, top level only). Every file must load with
- * our loader and its query compile; a new_terms or threshold rule must also run its state machine: a first sighting
+ * Elastic's AWS CloudTrail rules (`elastic-aws-kuery-rules/*.toml` and `elastic-aws-eql-rules/*.toml`, top level
+ * only). Every file must load with our loader and its query compile (an EQL rule's EventBridge pattern too); a new_terms or threshold rule must also run its state machine: a first sighting
  * is new and a second is not; N events (M distinct values, with cardinality) in one second cross the threshold on
  * the last of them and not before. Types the engine cannot run are listed and count as passed once they load.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compileRules, parseRuleToml, SUPPORTED_RULE_TYPES, type DetectionRule } from '../engine/rules';
+import { compileRulePattern } from '../engine/eventbridge';
+import { compileRules, notRunningKindOf, parseRuleToml, type DetectionRule } from '../engine/rules';
 import {
   NEW_TERMS_LATENESS_MS,
   reduceNewTerms,
@@ -18,6 +19,8 @@ import {
 import { describeError, type Failure, type SuiteResult } from './report';
 
 export const RULES_DIR = 'elastic-aws-kuery-rules';
+/** Elastic's AWS EQL rules: 26 single-event rules and one sequence. */
+export const EQL_RULES_DIR = 'elastic-aws-eql-rules';
 
 interface RuleFileOutcome {
   file: string;
@@ -25,6 +28,8 @@ interface RuleFileOutcome {
   name: string;
   query?: string;
   problem?: string;
+  /** Loaded and of a kind the engine runs (undefined when it did not load). */
+  runs?: boolean;
 }
 
 /**
@@ -39,12 +44,15 @@ function checkRuleFile(folder: string, file: string): RuleFileOutcome {
   } catch (error) {
     return { file, type: '(not loaded)', name: '', problem: describeError(error).split('\n').slice(0, 4).join(' ') };
   }
-  const outcome = { file, type: rule.type, name: rule.name, query: rule.query };
-  if (!SUPPORTED_RULE_TYPES.has(rule.type)) return outcome;
+  const notRunning = notRunningKindOf(rule);
+  const outcome = { file, type: notRunning ?? rule.type, name: rule.name, query: rule.query, runs: notRunning === undefined };
+  if (!outcome.runs) return outcome;
   try {
     const [compiled] = compileRules([rule]);
     // A rule must also run on a document that has none of its fields.
     if (typeof compiled.matches({}) !== 'boolean') return { ...outcome, problem: 'compiled rule does not answer a boolean' };
+    // And get its EventBridge pre-filter (an EQL rule's own compiler; a KQL rule's is covered by the synth tests).
+    if (compiled.eql) compileRulePattern(compiled);
   } catch (error) {
     return { ...outcome, problem: `does not compile: ${describeError(error)}` };
   }
@@ -92,9 +100,9 @@ function exerciseState(rule: DetectionRule): string | undefined {
   return undefined;
 }
 
-export function runRulePackSuite(directory: string): SuiteResult {
-  const title = `Rule pack (${RULES_DIR})`;
-  const folder = path.join(directory, RULES_DIR);
+export function runRulePackSuite(directory: string, rulesDir = RULES_DIR): SuiteResult {
+  const title = `Rule pack (${rulesDir})`;
+  const folder = path.join(directory, rulesDir);
   if (!fs.existsSync(folder)) return { title, skipped: `${folder} is absent`, passed: 0, failed: 0, tables: [], notes: [], failures: [] };
   const files = fs
     .readdirSync(folder, { withFileTypes: true })
@@ -113,7 +121,7 @@ export function runRulePackSuite(directory: string): SuiteResult {
   const failures: Failure[] = outcomes
     .filter((outcome) => outcome.problem !== undefined)
     .map((outcome) => ({ id: `${outcome.file} (${outcome.type})`, query: outcome.query, reason: outcome.problem ?? '' }));
-  const unsupported = outcomes.filter((outcome) => !SUPPORTED_RULE_TYPES.has(outcome.type) && outcome.problem === undefined);
+  const unsupported = outcomes.filter((outcome) => outcome.runs === false && outcome.problem === undefined);
   const tables = [
     {
       headers: ['type', 'files', 'loaded and run', 'failed'],

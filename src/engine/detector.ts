@@ -7,6 +7,7 @@ import type { EcsDocument } from './ecs/ecs-document';
 import type { Enrichment } from './enrichment/enrichment';
 import { createRuleIndex } from './rule-index';
 import type { CompiledRule, DetectionRule } from './rules/detection-rule';
+import { isSequenceRule, SEQUENCE_RULES_RUN } from './rules/eql-rule';
 import type { StateStore } from './state/state-store';
 import { BaselineCoverage, type BaselineCoverageOptions } from './stateful/baseline-coverage';
 import { evaluateStatefulRule, isStatefulRule, type StatefulFinding, type StatefulOptions } from './stateful/evaluate-stateful';
@@ -62,6 +63,8 @@ export function createDetector(rules: readonly CompiledRule[], options: Detector
     const names = statefulRules.slice(0, 3).map((compiled) => `"${compiled.rule.name}"`).join(', ');
     throw new Error(`${statefulRules.length} rule(s) (${names}${statefulRules.length > 3 ? ', ...' : ''}) are new_terms or threshold rules and need a state store`);
   }
+  const sequenceRule = rules.find((compiled) => isSequenceRule(compiled.rule));
+  if (sequenceRule && !SEQUENCE_RULES_RUN) throw new Error(`"${sequenceRule.rule.name}" is an eql sequence rule: sequence rules do not run yet`);
   const newTermsRuleIds = statefulRules.filter((compiled) => compiled.rule.newTerms).map((compiled) => compiled.rule.ruleId);
   const coverage = state && newTermsRuleIds.length > 0 ? new BaselineCoverage(state, newTermsRuleIds, options.coverage) : undefined;
 

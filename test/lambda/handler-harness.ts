@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { captureStdout, type CapturedStdout } from '../support/captured-stdout';
 import { startConditionalS3, type ConditionalLocalS3 } from '../support/conditional-s3';
 import { setEnvironment } from '../support/environment';
+import { ACCOUNT } from '../support/cloudtrail-records';
 import { LOCAL_S3_CREDENTIALS } from '../support/local-s3';
 import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
 
@@ -17,6 +18,22 @@ const REPO_ROOT = path.resolve(__dirname, '../..');
 
 export function eventFixture(name: string): CloudTrailEvent {
   return JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/fixtures/events', name), 'utf8')) as CloudTrailEvent;
+}
+
+/** The envelope EventBridge delivers a CloudTrail record in. */
+export function eventBridgeEvent(record: Record<string, unknown>): CloudTrailEvent {
+  const signIn = record.eventType === 'AwsConsoleSignIn';
+  return {
+    version: '0',
+    id: `envelope-${String(record.eventID)}`,
+    'detail-type': (signIn ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail') as 'AWS API Call via CloudTrail',
+    source: `aws.${String(record.eventSource).split('.')[0]}`,
+    account: ACCOUNT,
+    time: String(record.eventTime),
+    region: 'us-east-1',
+    resources: [],
+    detail: record,
+  };
 }
 
 /** The CloudTrail record inside a fixture, for expectations. */

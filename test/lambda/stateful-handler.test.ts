@@ -9,7 +9,7 @@ import { startLocalDynamoDb, type LocalDynamoDb } from '../support/local-dynamod
 import { ACCOUNT } from '../support/cloudtrail-records';
 import { createKeyPairRecord, NEW_KEY_PAIR_TOML, newKeyPairRule, ROOT_BRUTE_FORCE_TOML, rootBruteForceRule, rootLoginFailureRecord } from '../support/stateful-fixtures';
 import { runCli } from '../cli/cli-harness';
-import { loadHandler, useLocalLambdaTestbed, type CloudTrailEvent, type HandlerModule } from './handler-harness';
+import { eventBridgeEvent, loadHandler, useLocalLambdaTestbed, type HandlerModule } from './handler-harness';
 
 /**
  * The Lambda with new_terms and threshold rules, against local S3, SNS and DynamoDB (dynalite): each
@@ -24,22 +24,6 @@ const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:cloudtrail-detector-alerts
  */
 const BASE = Math.floor(Date.now() / 1000) * 1000 - 10 * 60_000;
 const isoAt = (seconds: number): string => new Date(BASE + seconds * 1000).toISOString();
-
-/** The envelope EventBridge delivers a CloudTrail record in. */
-export function eventBridgeEvent(record: Record<string, unknown>): CloudTrailEvent {
-  const signIn = record.eventType === 'AwsConsoleSignIn';
-  return {
-    version: '0',
-    id: `envelope-${String(record.eventID)}`,
-    'detail-type': (signIn ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail') as 'AWS API Call via CloudTrail',
-    source: `aws.${String(record.eventSource).split('.')[0]}`,
-    account: ACCOUNT,
-    time: String(record.eventTime),
-    region: 'us-east-1',
-    resources: [],
-    detail: record,
-  };
-}
 
 describe('the Lambda with stateful rules', () => {
   const testbed = useLocalLambdaTestbed('stateful-archive', TOPIC_ARN);
@@ -79,7 +63,7 @@ describe('the Lambda with stateful rules', () => {
 
   it('refuses to start without its state table, naming the variable', () => {
     expect(() => loadHandler({ STATE_TABLE_NAME: undefined })).toThrow(
-      'Detector Lambda is misconfigured: the rule pack holds 2 new_terms or threshold rule(s) and STATE_TABLE_NAME is not set',
+      'Detector Lambda is misconfigured: the rule pack holds 2 new_terms, threshold or eql sequence rule(s) and STATE_TABLE_NAME is not set',
     );
   });
 

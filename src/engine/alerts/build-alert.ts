@@ -51,6 +51,10 @@ export function buildAlert(rule: DetectionRule, document: EcsDocument, context: 
           ...(rule.version === undefined ? {} : { version: rule.version }),
           ...(rule.license === undefined ? {} : { license: rule.license }),
           investigation_fields: { field_names: rule.investigationFields },
+          // An EQL rule's settings, under the names Kibana's rule API gives them.
+          ...(rule.eventCategoryOverride === undefined ? {} : { event_category_override: rule.eventCategoryOverride }),
+          ...(rule.tiebreakerField === undefined ? {} : { tiebreaker_field: rule.tiebreakerField }),
+          ...(rule.timestampField === undefined ? {} : { timestamp_field: rule.timestampField }),
           // The stateful types' settings, under the names Kibana's rule API gives them.
           ...(rule.newTerms ? { new_terms_fields: [...rule.newTerms.fields], history_window_start: rule.newTerms.historyWindowStart } : {}),
           ...(rule.threshold

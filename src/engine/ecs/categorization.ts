@@ -73,3 +73,14 @@ export function eventOutcome(hasError: boolean, eventName: string | undefined, c
   if (eventName === 'ConsoleLogin' && consoleLoginResult !== undefined) return consoleLoginResult.toLowerCase();
   return hasError ? 'failure' : 'success';
 }
+
+/**
+ * The event names the table gives `value` as a category (or type), and whether every name outside the table (or no
+ * name) has it too: only the type `info` does. Lets a translation reproduce `event.category` / `event.type` exactly.
+ */
+export function eventNamesCategorizedAs(field: 'category' | 'type', value: string): { readonly names: string[]; readonly withoutNames: string[]; readonly otherNames: boolean } {
+  const names: string[] = [];
+  const withoutNames: string[] = [];
+  for (const [eventName, categorization] of CATEGORIZATION_TABLE) (categorization[field].includes(value) ? names : withoutNames).push(eventName);
+  return { names, withoutNames, otherNames: field === 'type' && value === 'info' };
+}

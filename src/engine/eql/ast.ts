@@ -136,3 +136,12 @@ export type EqlQuery =
 
 export type EqlSequenceQuery = Extract<EqlQuery, { kind: 'sequence' }>;
 export type EqlEventQuery = Extract<EqlQuery, { kind: 'event' }>;
+
+/**
+ * Every event filter of a query: the filter of an event query; every stage of a sequence (missing ones too) and
+ * its `until`. An event matching none of them cannot change the query's result.
+ */
+export function eventFiltersOf(query: EqlQuery): readonly EqlEventFilter[] {
+  if (query.kind === 'event') return [query.filter];
+  return [...query.stages.map((stage) => stage.filter), ...(query.until ? [query.until.filter] : [])];
+}

@@ -13,7 +13,7 @@
  */
 import type { KqlField, KqlNode, KqlValue, RangeOperator } from '../kql/ast';
 import { compileCidr } from '../kql/cidr';
-import type { ComparisonOperator, EqlEventFilter, EqlExpression, EqlField, EqlLiteral, EqlQuery } from './ast';
+import { type ComparisonOperator, type EqlEventFilter, type EqlExpression, type EqlField, type EqlLiteral, type EqlQuery, eventFiltersOf } from './ast';
 import { ConditionCompiler, DEFAULT_EVENT_CATEGORY_FIELD, type EqlCompileOptions } from './compile-condition';
 import { numberFromText, numberText, type Scalar } from './values';
 import { ANY_CHARACTER, eqlPatternTokens, luceneWildcardTokens, STAR, type WildcardToken } from './wildcard';
@@ -23,10 +23,8 @@ const NONE: KqlNode = { type: 'not', child: ALL };
 
 /** A KQL tree matching every document any stage of the query (an event query's filter) can match. */
 export function eqlToKqlSuperset(query: EqlQuery, options: EqlCompileOptions = {}): KqlNode {
-  if (query.kind === 'event') return eqlFilterToKqlSuperset(query.filter, options);
   // Every stage matters to the state: positive ones, missing-event ones and `until`.
-  const filters = [...query.stages.map((stage) => stage.filter), ...(query.until ? [query.until.filter] : [])];
-  return or(filters.map((filter) => eqlFilterToKqlSuperset(filter, options)));
+  return or(eventFiltersOf(query).map((filter) => eqlFilterToKqlSuperset(filter, options)));
 }
 
 /** A KQL tree matching every document `category where condition` matches. */

@@ -9,8 +9,9 @@
  * Ignore-case matchers are used on `eventSource` and `eventName` only, with ASCII constants: their values are AWS
  * identifiers in ASCII, where EventBridge's case folding and ours cannot disagree.
  */
-import type { EqlEventFilter, EqlExpression, EqlQuery } from '../eql/ast';
+import { type EqlEventFilter, type EqlExpression, type EqlQuery, eventFiltersOf } from '../eql/ast';
 import type { EqlCompileOptions } from '../eql/compile-condition';
+import { describeTerm } from '../eql/describe-term';
 import { EqlTermTranslator, eqlFilterToKqlSuperset } from '../eql/kql-superset';
 import { allOf, type Alternatives, anyOf, single } from './alternatives';
 import { CLOUDTRAIL_FIELD_BY_ECS_FIELD, EVENT_NAME_PATH, EVENT_SOURCE_PATH } from './cloudtrail-fields';
@@ -29,9 +30,8 @@ export function compileEqlEventPattern(query: EqlQuery, options: EqlCompileOptio
 }
 
 export function eqlQueryConditions(query: EqlQuery, options: EqlCompileOptions, notes: Set<string>): Alternatives {
-  const filters = query.kind === 'event' ? [query.filter] : [...query.stages.map((stage) => stage.filter), ...(query.until ? [query.until.filter] : [])];
   const builder = new EqlConditionBuilder(options, notes);
-  return anyOf(filters.map((filter) => builder.filter(filter)));
+  return anyOf(eventFiltersOf(query).map((filter) => builder.filter(filter)));
 }
 
 class EqlConditionBuilder {
@@ -82,22 +82,5 @@ class EqlConditionBuilder {
     if (!path || !ASCII_IDENTIFIER_PATHS.has(path) || !term.comparisons.every(({ text }) => /^[\x20-\x7e]*$/.test(text))) return undefined;
     const matchers: FieldMatcher[] = term.comparisons.map(({ kind, text }) => ({ kind: MATCHER_KIND[kind], value: text }));
     return single(path, matchers);
-  }
-}
-
-/** A short description of a term for the notes: the field and the operator, or the function. */
-function describeTerm(expression: EqlExpression): string {
-  const subject = (value: EqlExpression) => (value.kind === 'field' ? value.name : 'a computed value');
-  switch (expression.kind) {
-    case 'pattern':
-      return `${subject(expression.value)} ${expression.operator}${expression.caseInsensitive && expression.operator !== ':' ? '~' : ''}`;
-    case 'in':
-      return `${subject(expression.value)} ${expression.negated ? 'not ' : ''}in${expression.caseInsensitive ? '~' : ''}`;
-    case 'compare':
-      return `${subject(expression.left)} ${expression.operator}`;
-    case 'function':
-      return `${expression.name}${expression.caseInsensitive ? '~' : ''}(${subject(expression.args[0])}, …)`;
-    default:
-      return 'a computed condition';
   }
 }

@@ -1,3 +1,4 @@
 export { compileEventPattern } from './compile-pattern';
 export { compileEqlEventPattern } from './eql-conditions';
+export { compileRulePattern } from './rule-pattern';
 export type { CompiledEventPattern, EventPattern, EventPatternMatcher, EventPatternNode, PatternPrecision } from './event-pattern';

@@ -1,5 +1,5 @@
 import type { CompiledRule } from '../rules';
-import { compileEventPattern } from './compile-pattern';
+import { compileRulePattern } from './rule-pattern';
 import type { PatternPrecision } from './event-pattern';
 import { groupPatterns, patternSize, serviceLabel } from './group-patterns';
 
@@ -9,7 +9,7 @@ import { groupPatterns, patternSize, serviceLabel } from './group-patterns';
  * Pure: the caller loads the rules.
  */
 export function patternReport(rules: readonly CompiledRule[]): string {
-  const compiled = rules.map((rule) => ({ rule: rule.rule, ...compileEventPattern(rule.ast) }));
+  const compiled = rules.map((rule) => ({ rule: rule.rule, ...compileRulePattern(rule) }));
   const groups = groupPatterns(compiled.map(({ rule, pattern }) => ({ ruleId: rule.ruleId, name: rule.name, pattern })));
   const counts: Record<PatternPrecision, number> = { precise: 0, partial: 0, broad: 0 };
   for (const { precision } of compiled) counts[precision] += 1;

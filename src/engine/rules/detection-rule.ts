@@ -1,3 +1,5 @@
+import type { EqlCompileOptions } from '../eql/compile-condition';
+import type { EqlQuery } from '../eql/ast';
 import type { KqlNode } from '../kql/ast';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -97,6 +99,12 @@ export interface DetectionRule {
   readonly license?: string;
   readonly version?: number;
   readonly timestampOverride?: string;
+  /** EQL rules only (`event_category_override`): the field `category where` reads instead of `event.category`. */
+  readonly eventCategoryOverride?: string;
+  /** EQL rules only (`tiebreaker_field`): orders a sequence's events that share a timestamp. */
+  readonly tiebreakerField?: string;
+  /** EQL rules only (`timestamp_field`): the time a sequence's events are ordered by (Elastic's default `@timestamp`). */
+  readonly timestampField?: string;
   /** Fields the alert should surface first (`[rule.investigation_fields] field_names`). */
   readonly investigationFields: readonly string[];
   /** Exception lists the rule names itself (`exceptions_list`); empty when it names none. */
@@ -115,9 +123,28 @@ export interface DetectionRule {
   };
 }
 
+/** An EQL rule's query, parsed, with the options every EQL function of the engine takes for this rule. */
+export interface CompiledEql {
+  /** `kind: 'event'` for a single-event rule, `kind: 'sequence'` (stages, by keys, maxspan, until) for a sequence. */
+  readonly query: EqlQuery;
+  /** `eventCategoryField` from the rule's `event_category_override`. */
+  readonly options: EqlCompileOptions;
+}
+
 /** A rule whose query has been parsed and is ready to evaluate. */
 export interface CompiledRule {
   readonly rule: DetectionRule;
+  /**
+   * A KQL rule's query. For an EQL rule, a KQL tree matching every document the EQL query (any stage of a
+   * sequence) can match (`eqlToKqlSuperset`): what the rule index and raw prefilter read, which are sound for any
+   * superset. Never evaluate it as the rule: `matches` is the rule.
+   */
   readonly ast: KqlNode;
+  /** Present exactly for an EQL rule (`language = "eql"`). */
+  readonly eql?: CompiledEql;
+  /**
+   * Whether the document matches the rule's query. For a sequence rule: whether the document can take part in the
+   * sequence (it matches a stage or `until`); the sequence itself needs the state (src/engine/stateful).
+   */
   readonly matches: (document: unknown) => boolean;
 }

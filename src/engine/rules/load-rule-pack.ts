@@ -1,15 +1,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DetectionRule } from './detection-rule';
+import { notRunningKindOf } from './rule-support';
 import { parseRuleToml } from './parse-rule-toml';
 import { RuleFileError } from './rule-file-error';
-import { SUPPORTED_RULE_TYPES } from './validate-rule';
 
 /** A valid rule of a type the engine cannot run yet: reported to the operator, never evaluated. */
 export interface UnsupportedRule {
   readonly file: string;
   readonly ruleId: string;
   readonly name: string;
+  /** The rule's type, or `eql sequence` for a sequence rule while sequences do not run. */
   readonly type: string;
 }
 
@@ -36,8 +37,9 @@ export function loadRulePack(directory: string): RulePack {
       throw new RuleFileError(rule.sourceFile, [{ field: 'rule.rule_id', problem: `"${rule.ruleId}" is already used by ${earlier}` }]);
     }
     fileByRuleId.set(rule.ruleId, rule.sourceFile);
-    if (SUPPORTED_RULE_TYPES.has(rule.type)) rules.push(rule);
-    else unsupported.push({ file: rule.sourceFile, ruleId: rule.ruleId, name: rule.name, type: rule.type });
+    const notRunning = notRunningKindOf(rule);
+    if (notRunning === undefined) rules.push(rule);
+    else unsupported.push({ file: rule.sourceFile, ruleId: rule.ruleId, name: rule.name, type: notRunning });
   }
   return { rules, unsupported };
 }

@@ -4,11 +4,11 @@
  */
 export const KNOWN_RULE_KEYS: ReadonlySet<string> = new Set([
   'actions', 'alert_suppression', 'author', 'building_block_type', 'data_view_id', 'description', 'enabled',
-  'exceptions_list', 'false_positives', 'filters', 'from', 'index', 'interval', 'investigation_fields', 'language',
-  'license', 'max_signals', 'meta', 'name', 'namespace', 'new_terms', 'note', 'output_index', 'query', 'references',
+  'event_category_override', 'exceptions_list', 'false_positives', 'filters', 'from', 'index', 'interval',
+  'investigation_fields', 'language', 'license', 'max_signals', 'meta', 'name', 'namespace', 'new_terms', 'note', 'output_index', 'query', 'references',
   'related_integrations', 'required_fields', 'risk_score', 'risk_score_mapping', 'rule_id', 'rule_name_override',
-  'saved_id', 'setup', 'severity', 'severity_mapping', 'tags', 'threat', 'threshold', 'throttle', 'timeline_id',
-  'timeline_title', 'timestamp_override', 'to', 'type', 'version',
+  'saved_id', 'setup', 'severity', 'severity_mapping', 'tags', 'threat', 'threshold', 'throttle', 'tiebreaker_field',
+  'timeline_id', 'timeline_title', 'timestamp_field', 'timestamp_override', 'to', 'type', 'version',
 ]);
 
 export const KNOWN_METADATA_KEYS: ReadonlySet<string> = new Set([

@@ -18,6 +18,9 @@ export function validateRuleShape(rule: unknown, source: string): asserts rule i
   for (const key of ['references', 'threat', 'tags', 'falsePositives', 'investigationFields'] as const) {
     if (!Array.isArray(candidate[key])) problems.push({ field: key, problem: 'expected a list' });
   }
+  for (const key of ['eventCategoryOverride', 'tiebreakerField', 'timestampField'] as const) {
+    if (candidate[key] !== undefined && typeof candidate[key] !== 'string') problems.push({ field: key, problem: 'expected a field name' });
+  }
   // A stateful rule without its settings would run with none: refuse the pack rather than guess.
   const newTerms = candidate.newTerms as { fields?: unknown; historyWindowMs?: unknown } | undefined;
   if (candidate.type === 'new_terms' && !(Array.isArray(newTerms?.fields) && typeof newTerms?.historyWindowMs === 'number')) {

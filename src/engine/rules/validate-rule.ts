@@ -1,3 +1,5 @@
+import { parseEql } from '../eql/parser';
+import { formatLineColumn, locateOffset } from '../input/text-location';
 import { parseKql } from '../kql';
 import { closestName } from './closest-name';
 import type {
@@ -11,8 +13,11 @@ import { describeValue, isTable, type Table } from './toml-values';
 import { readNewTerms, readThreshold } from './validate-stateful-rule';
 
 /** Rule types and query languages the engine can run; new_terms and threshold through the state port. */
-export const SUPPORTED_RULE_TYPES: ReadonlySet<string> = new Set(['query', 'new_terms', 'threshold']);
-export const SUPPORTED_LANGUAGES: ReadonlySet<string> = new Set(['kuery']);
+export const SUPPORTED_RULE_TYPES: ReadonlySet<string> = new Set(['query', 'new_terms', 'threshold', 'eql']);
+export const SUPPORTED_LANGUAGES: ReadonlySet<string> = new Set(['kuery', 'eql']);
+
+/** Keys that only mean something to an EQL rule (Elastic's EQL rule parameters). */
+const EQL_ONLY_KEYS = ['event_category_override', 'tiebreaker_field', 'timestamp_field'] as const;
 
 const ELASTIC_DATE = /^\d{4}\/\d{2}\/\d{2}$/;
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/;
@@ -56,17 +61,26 @@ export function validateRule(document: unknown, file: string, options: ValidateR
   const typeSupported = type === undefined || SUPPORTED_RULE_TYPES.has(type);
   if (type !== undefined && !typeSupported && !options.acceptUnsupportedType) report('rule.type', unsupportedTypeProblem(type));
   const language = fields.string('language');
-  if (language !== undefined && !SUPPORTED_LANGUAGES.has(language) && typeSupported) {
-    report('rule.language', `"${language}" is not supported; use "kuery" (KQL)`);
+  // Elastic's schema pairs them: an eql rule is written in EQL, every other type the engine runs in KQL.
+  const expectedLanguage = type === 'eql' ? 'eql' : 'kuery';
+  if (language !== undefined && typeSupported && (type === undefined ? !SUPPORTED_LANGUAGES.has(language) : language !== expectedLanguage)) {
+    report('rule.language', SUPPORTED_LANGUAGES.has(language)
+      ? `"${language}" is the language of ${language === 'eql' ? 'eql rules (type = "eql")' : 'query, new_terms and threshold rules'}; a ${type} rule's language is "${expectedLanguage}"`
+      : `"${language}" is not supported; use "${expectedLanguage}" (${expectedLanguage === 'eql' ? 'EQL' : 'KQL'})`);
   }
 
   const query = fields.string('query');
-  if (query !== undefined && language === 'kuery') {
+  // The query is read in the rule's language only when that language is the type's (else one mistake, two errors).
+  if (query !== undefined && language === 'kuery' && type !== 'eql') {
     try {
       parseKql(query);
     } catch (error) {
       report('rule.query', error instanceof Error ? error.message : String(error));
     }
+  }
+  if (query !== undefined && language === 'eql' && type === 'eql') checkEqlQuery(query, report);
+  for (const key of EQL_ONLY_KEYS) {
+    if (rule[key] !== undefined && type !== undefined && type !== 'eql' && typeSupported) report(`rule.${key}`, `only an eql rule has ${key}; this rule's type is "${type}"`);
   }
 
   // Accepted keys that would change what the rule matches if they were honoured: refusing them is the only way
@@ -139,6 +153,9 @@ export function validateRule(document: unknown, file: string, options: ValidateR
     license: fields.optionalString('license'),
     version: fields.optionalNumber('version'),
     timestampOverride: fields.optionalString('timestamp_override'),
+    eventCategoryOverride: fields.optionalString('event_category_override'),
+    tiebreakerField: fields.optionalString('tiebreaker_field'),
+    timestampField: fields.optionalString('timestamp_field'),
     investigationFields: readInvestigationFields(rule.investigation_fields, report),
     exceptionsList: readExceptionsList(rule.exceptions_list, report),
     alertSuppression: readAlertSuppression(thresholdSuppression(rule.alert_suppression, threshold), report),
@@ -155,8 +172,26 @@ export function validateRule(document: unknown, file: string, options: ValidateR
   return validated as DetectionRule;
 }
 
+/**
+ * An EQL rule's query parses (the error names its line and column in the query) and means something for a rule
+ * run on each event as it arrives: `| head` / `| tail` cut a search's result list, which a stream does not have.
+ */
+function checkEqlQuery(query: string, report: (field: string, problem: string) => void): void {
+  try {
+    const parsed = parseEql(query);
+    const [pipe] = parsed.pipes;
+    if (pipe) {
+      const at = locateOffset(query, pipe.start);
+      report('rule.query', `${formatLineColumn(at)}: | ${pipe.kind} keeps the first or last results of a search; a rule evaluated on each event as it arrives has no result list to cut: remove the pipe`);
+    }
+  } catch (error) {
+    report('rule.query', error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** Why a rule of this type cannot run; shared with the rule pack loader's strict mode. */
 export function unsupportedTypeProblem(type: string): string {
+  if (type === 'eql sequence') return 'eql sequence rules do not run yet (single-event eql rules do)';
   return `"${type}" rules are not supported; this engine runs: ${[...SUPPORTED_RULE_TYPES].join(', ')}`;
 }
 

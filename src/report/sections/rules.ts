@@ -1,6 +1,5 @@
-import { compileEventPattern } from '../../engine/eventbridge';
-import type { DetectionRule } from '../../engine/rules';
-import { parseKql } from '../../engine/kql';
+import { compileRulePattern } from '../../engine/eventbridge';
+import { compileRules, type DetectionRule } from '../../engine/rules';
 import { code, cell, codeList, fenced, table } from '../markdown';
 import { renderValue } from '../render-intrinsics';
 import { describeResource, type ReportInput } from '../report-input';
@@ -40,7 +39,7 @@ export function rulesSection(input: ReportInput): string[] {
     '',
   ];
   for (const rule of input.rules.supported) {
-    const { pattern, precision, notes } = compileEventPattern(parseKql(rule.query));
+    const { pattern, precision, notes } = compileRulePattern(compileRules([rule])[0]);
     const deployedIn = eventRules.filter(([, resource]) => String(resource.Properties?.Description ?? '').includes(rule.ruleId)).map(([id]) => id);
     lines.push(
       `#### ${rule.name}`,
@@ -61,7 +60,7 @@ export function rulesSection(input: ReportInput): string[] {
       '',
       'Query:',
       '',
-      ...fenced('kql', rule.query.trim()),
+      ...fenced(rule.language === 'eql' ? 'eql' : 'kql', rule.query.trim()),
       '',
       'Compiled EventBridge pattern:',
       '',

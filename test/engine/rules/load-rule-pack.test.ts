@@ -50,11 +50,10 @@ describe('loadRulePack', () => {
     expect(() => loadRulePack(directory)).toThrow(/z\.toml: invalid TOML at line 1/);
   });
 
-  it('accepts an unsupported type whose query language is its own (eql) but not a query rule in eql', () => {
-    const eql = esqlText.replace('type = "esql"', 'type = "eql"').replace('language = "esql"', 'language = "eql"');
-    expect(loadRulePack(packWith({ 'a.toml': seedText, 'e.toml': eql })).unsupported.map((rule) => rule.type)).toEqual(['eql']);
-    const queryInEql = seedText.replace('language = "kuery"', 'language = "eql"');
-    expect(() => loadRulePack(packWith({ 'q.toml': queryInEql }))).toThrow(/q\.toml: rule\.language: "eql" is not supported/);
+  it('accepts an unsupported type whose query language is its own (esql) but not a query rule in esql', () => {
+    expect(loadRulePack(packWith({ 'a.toml': seedText, 'e.toml': esqlText })).unsupported.map((rule) => rule.type)).toEqual(['esql']);
+    const queryInEsql = seedText.replace('language = "kuery"', 'language = "esql"');
+    expect(() => loadRulePack(packWith({ 'q.toml': queryInEsql }))).toThrow(/q\.toml: rule\.language: "esql" is not supported; use "kuery"/);
   });
 
   it('rejects a rule_id used by a supported and an unsupported rule alike', () => {

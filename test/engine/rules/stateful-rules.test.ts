@@ -104,7 +104,7 @@ describe('threshold rules', () => {
 
   it('need a KQL query like query rules', () => {
     const eqlThreshold = ruleOf('threshold', THRESHOLD).replace('language = "kuery"', 'language = "eql"');
-    expect(problemsOf(eqlThreshold).find((p) => p.field === 'rule.language')?.problem).toMatch(/"eql" is not supported/);
+    expect(problemsOf(eqlThreshold).find((p) => p.field === 'rule.language')?.problem).toMatch(/"eql" is the language of eql rules \(type = "eql"\); a threshold rule's language is "kuery"/);
   });
 });
 
