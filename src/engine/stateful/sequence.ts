@@ -1,0 +1,224 @@
+import type { KeyValue, SequenceMatcher, SequenceKeyState, SequenceMatch } from '../eql/sequence';
+import { compareOrdinals, type Ordinal } from '../eql/sequence';
+import type { Reduction, StateMachine } from '../state/apply-reducer';
+import type { JsonValue } from '../state/state-store';
+import { compactEventId } from './state-keys';
+
+/**
+ * The state of one EQL `sequence` rule for one join key (the `by` values, then the stage's own): the key's recent
+ * events, and the sequences already alerted. docs/stateful-rules.md, "EQL sequences".
+ *
+ * The answer, for a stream: after each event, the sequences Elasticsearch's EQL search would return over the events
+ * of the key processed so far (in timestamp order, then tiebreaker, then arrival; `createSequenceMatcher`), and an
+ * alert for each sequence not alerted before. For events in time order that is exactly the search over the whole
+ * stream; an event processed late (at most the lateness allowance behind the newest of its key) is put in its place
+ * and the key's events replayed, so a late first step still meets the second step that arrived before it. As with
+ * Elastic's own rule, which searches again every few minutes and alerts each sequence it has not alerted before, a
+ * late event can reveal a sequence the earlier events did not have: it is alerted too (and one alerted stays alerted).
+ *
+ * Why replay rather than the matcher's incremental state: the matcher keeps only what in-order events can use (the
+ * latest sequence per stage), so a first step arriving after its second would be lost, and EventBridge does not
+ * deliver a key's events in order. Replaying a few events per key is cheap, and the answer never depends on arrival
+ * order within the allowance.
+ *
+ * What is kept: the events with a time within `horizon` of the newest (span + lateness, twice the span with
+ * missing-event stages, which look back and ahead a span), each `[time, tiebreaker, arrival, event id, stages,
+ * until]` and a small summary of its fields for the alert; at most MAX_SEQUENCE_EVENTS (the oldest go first,
+ * counted in `dropped`). The alerted sequences whose first event is still kept, so a replay never alerts one twice
+ * and a retry of the event that found one raises the same alert again.
+ */
+export interface SequenceState {
+  readonly [key: string]: JsonValue;
+  readonly v: 1;
+  /** The join key's values, for whoever reads the table (and the replay's route). */
+  readonly key: readonly KeyValue[];
+  /** Events taken so far: the arrival order that breaks ties between events of the same time and tiebreaker. */
+  readonly arrivals: number;
+  /** Sorted by (time, tiebreaker, arrival). */
+  readonly events: readonly BufferedEvent[];
+  readonly alerted: readonly FoundSequence[];
+  /** Events dropped to keep the key under MAX_SEQUENCE_EVENTS since the state was created. */
+  readonly dropped: number;
+}
+
+/** A flat summary of an event's fields (`{"event.action": "InvokeModel"}`): what the alert shows of an earlier step. */
+export type EventSummary = { readonly [field: string]: string | readonly string[] };
+
+export interface BufferedEvent {
+  readonly [key: string]: JsonValue;
+  readonly id: string;
+  /** Event time, epoch ms. */
+  readonly t: number;
+  readonly tb: string | number | null;
+  /** Arrival number within the key. */
+  readonly n: number;
+  /** Expanded stage indexes the event matches (SequenceRoute.stages). */
+  readonly s: readonly number[];
+  /** 1: the event matches `until`. */
+  readonly u: 0 | 1;
+  readonly d: EventSummary;
+}
+
+/** One step of a found sequence. */
+export interface SequenceStep {
+  readonly [key: string]: JsonValue;
+  readonly id: string;
+  readonly time: number;
+  readonly summary: EventSummary;
+}
+
+export interface FoundSequence {
+  readonly [key: string]: JsonValue;
+  /** One entry per expanded stage, in order; null for a missing-event stage. */
+  readonly steps: readonly (SequenceStep | null)[];
+  /** The event whose processing found it: a retry of that event raises the same alert again. */
+  readonly foundBy: string;
+}
+
+export interface SequenceInput {
+  readonly eventId: string;
+  readonly time: number;
+  readonly tiebreaker: string | number | null;
+  readonly key: readonly KeyValue[];
+  readonly stages: readonly number[];
+  readonly until: boolean;
+  readonly summary: EventSummary;
+  /** How far back the key's events must reach besides the lateness: maxspan, or the rule's lookback without one. */
+  readonly spanMs: number;
+  readonly latenessMs: number;
+}
+
+export interface SequenceOutput {
+  /** Sequences to alert: new ones, or for a retry of the event that found them, the same ones again. */
+  readonly sequences: readonly FoundSequence[];
+  readonly repeated: boolean;
+}
+
+/** The most events a key keeps (see SequenceState): about 200 bytes each with their summary. */
+export const MAX_SEQUENCE_EVENTS = 200;
+/** The most alerted sequences a key remembers. */
+const MAX_ALERTED = 32;
+
+/** A state machine for one sequence rule: the matcher is the rule's query (createSequenceMatcher). */
+export function sequenceMachine(matcher: SequenceMatcher): StateMachine<SequenceState, SequenceInput, SequenceOutput> {
+  const missingStages = matcher.stages.some((stage) => stage.missing);
+  return {
+    name: 'sequence',
+    decode: decodeSequenceState,
+    reduce: (state, input) => reduceSequence(matcher, missingStages, state, input),
+  };
+}
+
+/** How far behind the newest event a key keeps events, and how long after it the key is needed. */
+export function sequenceHorizonMs(spanMs: number, latenessMs: number, missingStages: boolean): number {
+  return (missingStages ? 2 : 1) * spanMs + latenessMs;
+}
+
+function reduceSequence(
+  matcher: SequenceMatcher,
+  missingStages: boolean,
+  state: SequenceState | undefined,
+  input: SequenceInput,
+): Reduction<SequenceState, SequenceOutput> {
+  const eventId = compactEventId(input.eventId);
+  const events = state?.events ?? [];
+  const alerted = state?.alerted ?? [];
+  // A redelivery (or a retry after the state was written): never taken twice; what it found is raised again.
+  if (events.some((event) => event.id === eventId) || alerted.some((found) => found.foundBy === eventId)) {
+    return { output: { sequences: alerted.filter((found) => found.foundBy === eventId), repeated: true } };
+  }
+  const horizon = sequenceHorizonMs(input.spanMs, input.latenessMs, missingStages);
+  const newest = Math.max(input.time, ...events.map((event) => event.t));
+  const cutoff = newest - horizon;
+  const nothing = { output: { sequences: [], repeated: false } };
+  // Later than the key can still place it: its partners are gone.
+  if (input.time < cutoff) return nothing;
+
+  const arrival = state?.arrivals ?? 0;
+  const added: BufferedEvent = {
+    id: eventId,
+    t: input.time,
+    tb: input.tiebreaker,
+    n: arrival,
+    s: [...input.stages],
+    u: input.until ? 1 : 0,
+    d: input.summary,
+  };
+  let kept = insertByOrdinal(events, added).filter((event) => event.t >= cutoff);
+  let dropped = state?.dropped ?? 0;
+  if (kept.length > MAX_SEQUENCE_EVENTS) {
+    dropped += kept.length - MAX_SEQUENCE_EVENTS;
+    kept = kept.slice(kept.length - MAX_SEQUENCE_EVENTS);
+  }
+
+  const key = state?.key ?? input.key;
+  const known = new Set(alerted.map(sequenceIdentity));
+  const found = replay(matcher, key, kept)
+    .map((match) => toFound(match, kept, eventId))
+    .filter((sequence) => !known.has(sequenceIdentity(sequence)));
+  const remembered = [...alerted, ...found].filter((sequence) => firstTime(sequence) >= cutoff).slice(-MAX_ALERTED);
+
+  return {
+    next: { v: 1, key: [...key], arrivals: arrival + 1, events: kept, alerted: remembered, dropped },
+    expiresAt: newest + horizon,
+    output: { sequences: found, repeated: false },
+  };
+}
+
+/** Every sequence the key's events give, in timestamp order, as Elasticsearch's search would return them. */
+function replay(matcher: SequenceMatcher, key: readonly KeyValue[], events: readonly BufferedEvent[]): SequenceMatch[] {
+  const keyId = JSON.stringify(key);
+  let matcherState: SequenceKeyState | undefined;
+  const matches: SequenceMatch[] = [];
+  for (const event of events) {
+    const route = { keyId, key, stages: event.s, until: event.u === 1 };
+    const step = matcher.step(matcherState, route, { timestamp: event.t, ...(event.tb === null ? {} : { tiebreaker: event.tb }), ref: event.id });
+    matcherState = step.state;
+    matches.push(...step.matches);
+  }
+  return matches;
+}
+
+function toFound(match: SequenceMatch, events: readonly BufferedEvent[], foundBy: string): FoundSequence {
+  const byId = new Map(events.map((event) => [event.id, event]));
+  const steps = match.events.map((matched) => {
+    if (matched === null) return null;
+    const event = byId.get(matched.ref as string) as BufferedEvent;
+    return { id: event.id, time: event.t, summary: event.d };
+  });
+  return { steps, foundBy };
+}
+
+/** A sequence is its events: the same events found again by another replay are the same sequence. */
+export function sequenceIdentity(sequence: FoundSequence): string {
+  return JSON.stringify(sequence.steps.map((step) => step?.id ?? null));
+}
+
+function firstTime(sequence: FoundSequence): number {
+  return Math.min(...sequence.steps.flatMap((step) => (step ? [step.time] : [])));
+}
+
+function ordinalOf(event: BufferedEvent): Ordinal {
+  return [event.t, event.tb, event.n];
+}
+
+function insertByOrdinal(events: readonly BufferedEvent[], added: BufferedEvent): BufferedEvent[] {
+  const result = [...events];
+  let at = result.length;
+  while (at > 0 && compareOrdinals(ordinalOf(result[at - 1] as BufferedEvent), ordinalOf(added)) > 0) at -= 1;
+  result.splice(at, 0, added);
+  return result;
+}
+
+function decodeSequenceState(stored: unknown): SequenceState {
+  const state = stored as Partial<SequenceState> | null;
+  if (typeof state !== 'object' || state === null || state.v !== 1) throw new Error('not a version 1 sequence state');
+  const eventsOk =
+    Array.isArray(state.events) &&
+    state.events.every((event) => typeof event?.id === 'string' && typeof event.t === 'number' && typeof event.n === 'number' && Array.isArray(event.s) && typeof event.d === 'object');
+  const alertedOk = Array.isArray(state.alerted) && state.alerted.every((found) => typeof found?.foundBy === 'string' && Array.isArray(found.steps));
+  if (!Array.isArray(state.key) || typeof state.arrivals !== 'number' || !eventsOk || !alertedOk || typeof state.dropped !== 'number') {
+    throw new Error('key, arrivals, events, alerted or dropped are missing or malformed');
+  }
+  return state as SequenceState;
+}
