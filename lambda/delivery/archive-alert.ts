@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AlertDocument } from '../../src/engine/alerts/alert-types';
-import { getPath } from '../../src/engine/alerts/field-access';
+import { sequenceEventIds } from '../../src/engine/alerts/sequence-ids';
 import type { SuppressionTerm } from '../../src/engine/exceptions';
 
 export interface AlertArchive {
@@ -197,15 +197,11 @@ export function alertEventId(alert: AlertDocument, ruleId: string): string {
 }
 
 /**
- * An EQL sequence's shell alert is about several events and has no `event.id` of its own (Elastic's shell keeps
- * only what its events share): it is archived under its last event (`kibana.alert.ancestors`), which with its alert
- * key (a digest of all its events) names the sequence however it was found.
+ * An EQL sequence's shell alert has no `event.id` of its own: it is archived under its last event, which with its
+ * alert key (a digest of all its events) names the sequence however it was found.
  */
-function sequenceEventId(alert: AlertDocument): unknown {
-  const ancestors = getPath(alert, 'kibana.alert.ancestors');
-  if (getPath(alert, 'kibana.alert.group.id') === undefined || !Array.isArray(ancestors)) return undefined;
-  const last: unknown = ancestors[ancestors.length - 1];
-  return typeof last === 'object' && last !== null ? (last as { id?: unknown }).id : undefined;
+function sequenceEventId(alert: AlertDocument): string | undefined {
+  return sequenceEventIds(alert).at(-1);
 }
 
 function conditionFailure(error: unknown): string | undefined {
