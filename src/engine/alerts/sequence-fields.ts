@@ -23,7 +23,8 @@ import { capitalize, describeDuration, describeTerms, withKibanaAlert } from './
  * `kibana.alert.sequence`: the shared key, maxspan, and the steps in order with their times.
  *
  * An earlier step is known by the summary its key's state kept (a few dozen identity, source and event fields,
- * long values cut; evaluate-sequence.ts), not its whole document: a building block holds those fields.
+ * long values cut; evaluate-sequence.ts), not its whole document: a building block holds those fields. A last step
+ * kept before a late earlier step found the sequence is known by its action only, and left out of the intersection.
  */
 export interface SequenceAlertOptions {
   /** The query's maxspan as written (`15m`), when it has one. */
@@ -42,7 +43,9 @@ export function buildSequenceAlert(rule: DetectionRule, finding: SequenceFinding
       group: { id: groupId, index },
     })),
   );
-  const shared = objectArrayIntersection(buildingBlocks.map(({ kibana: _kibana, '@timestamp': _raised, ...ecs }) => ecs)) ?? {};
+  // What the steps share; a step known only by its action (sequence.ts) has nothing to say about the rest.
+  const known = buildingBlocks.filter((_block, index) => !steps[index]?.step.partial);
+  const shared = objectArrayIntersection(known.map(({ kibana: _kibana, '@timestamp': _raised, ...ecs }) => ecs)) ?? {};
   const first = steps[0]?.step;
   const keyFields = finding.key.map((part) => part.field);
   const keyValues = finding.key.map((part) => (part.value === null ? 'null' : String(part.value)));

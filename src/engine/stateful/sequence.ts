@@ -23,9 +23,12 @@ import { compactEventId } from './state-keys';
  *
  * What is kept: the events with a time within `horizon` of the newest (span + lateness, twice the span with
  * missing-event stages, which look back and ahead a span), each `[time, tiebreaker, arrival, event id, stages,
- * until]` and a small summary of its fields for the alert; at most MAX_SEQUENCE_EVENTS (the oldest go first,
- * counted in `dropped`). The alerted sequences whose first event is still kept, so a replay never alerts one twice
- * and a retry of the event that found one raises the same alert again.
+ * until]` and a summary of its fields for the alert (about 1 KB: identity, source, action); an event that can only
+ * be the last step keeps just its action (about 150 bytes in all), since a sequence it ends is almost always found
+ * by that event itself, whose whole summary the alert then has. A busy key (a long-term key invoking a model many
+ * times a second) therefore stays small. At most MAX_SEQUENCE_EVENTS (the oldest go first, counted in `dropped`).
+ * The alerted sequences whose first event is still kept, with their steps' summaries, so a replay never alerts one
+ * twice and a retry of the event that found one raises the same alert again.
  */
 export interface SequenceState {
   readonly [key: string]: JsonValue;
@@ -56,6 +59,8 @@ export interface BufferedEvent {
   readonly s: readonly number[];
   /** 1: the event matches `until`. */
   readonly u: 0 | 1;
+  /** 1: only the action is kept of its summary (it can only be the last step). */
+  readonly p: 0 | 1;
   readonly d: EventSummary;
 }
 
@@ -65,6 +70,8 @@ export interface SequenceStep {
   readonly id: string;
   readonly time: number;
   readonly summary: EventSummary;
+  /** Only the action is known (a last step kept before the sequence was found by a late earlier step). */
+  readonly partial: boolean;
 }
 
 export interface FoundSequence {
@@ -94,19 +101,30 @@ export interface SequenceOutput {
   readonly repeated: boolean;
 }
 
-/** The most events a key keeps (see SequenceState): about 200 bytes each with their summary. */
-export const MAX_SEQUENCE_EVENTS = 200;
+/** The most events a key keeps (see SequenceState). */
+export const MAX_SEQUENCE_EVENTS = 100;
+/** What a last-step-only event keeps of its summary. */
+const PARTIAL_SUMMARY_FIELDS = ['event.action', 'event.provider'];
 /** The most alerted sequences a key remembers. */
 const MAX_ALERTED = 32;
 
 /** A state machine for one sequence rule: the matcher is the rule's query (createSequenceMatcher). */
 export function sequenceMachine(matcher: SequenceMatcher): StateMachine<SequenceState, SequenceInput, SequenceOutput> {
-  const missingStages = matcher.stages.some((stage) => stage.missing);
+  const shape: MatcherShape = {
+    missingStages: matcher.stages.some((stage) => stage.missing),
+    lastStage: matcher.stages.reduce((last, stage, index) => (stage.missing ? last : index), -1),
+  };
   return {
     name: 'sequence',
     decode: decodeSequenceState,
-    reduce: (state, input) => reduceSequence(matcher, missingStages, state, input),
+    reduce: (state, input) => reduceSequence(matcher, shape, state, input),
   };
+}
+
+interface MatcherShape {
+  readonly missingStages: boolean;
+  /** Expanded index of the last positive stage. */
+  readonly lastStage: number;
 }
 
 /** How far behind the newest event a key keeps events, and how long after it the key is needed. */
@@ -116,7 +134,7 @@ export function sequenceHorizonMs(spanMs: number, latenessMs: number, missingSta
 
 function reduceSequence(
   matcher: SequenceMatcher,
-  missingStages: boolean,
+  { missingStages, lastStage }: MatcherShape,
   state: SequenceState | undefined,
   input: SequenceInput,
 ): Reduction<SequenceState, SequenceOutput> {
@@ -135,6 +153,7 @@ function reduceSequence(
   if (input.time < cutoff) return nothing;
 
   const arrival = state?.arrivals ?? 0;
+  const lastStepOnly = !input.until && input.stages.every((stage) => stage === lastStage);
   const added: BufferedEvent = {
     id: eventId,
     t: input.time,
@@ -142,7 +161,8 @@ function reduceSequence(
     n: arrival,
     s: [...input.stages],
     u: input.until ? 1 : 0,
-    d: input.summary,
+    d: lastStepOnly ? partialSummary(input.summary) : input.summary,
+    p: lastStepOnly ? 1 : 0,
   };
   let kept = insertByOrdinal(events, added).filter((event) => event.t >= cutoff);
   let dropped = state?.dropped ?? 0;
@@ -154,7 +174,7 @@ function reduceSequence(
   const key = state?.key ?? input.key;
   const known = new Set(alerted.map(sequenceIdentity));
   const found = replay(matcher, key, kept)
-    .map((match) => toFound(match, kept, eventId))
+    .map((match) => toFound(match, kept, added, input.summary))
     .filter((sequence) => !known.has(sequenceIdentity(sequence)));
   const remembered = [...alerted, ...found].filter((sequence) => firstTime(sequence) >= cutoff).slice(-MAX_ALERTED);
 
@@ -179,14 +199,20 @@ function replay(matcher: SequenceMatcher, key: readonly KeyValue[], events: read
   return matches;
 }
 
-function toFound(match: SequenceMatch, events: readonly BufferedEvent[], foundBy: string): FoundSequence {
+/** The found sequence, its steps' summaries from the state, the whole one for the event being processed. */
+function toFound(match: SequenceMatch, events: readonly BufferedEvent[], current: BufferedEvent, summary: EventSummary): FoundSequence {
   const byId = new Map(events.map((event) => [event.id, event]));
   const steps = match.events.map((matched) => {
     if (matched === null) return null;
     const event = byId.get(matched.ref as string) as BufferedEvent;
-    return { id: event.id, time: event.t, summary: event.d };
+    if (event.id === current.id) return { id: event.id, time: event.t, summary, partial: false };
+    return { id: event.id, time: event.t, summary: event.d, partial: event.p === 1 };
   });
-  return { steps, foundBy };
+  return { steps, foundBy: current.id };
+}
+
+function partialSummary(summary: EventSummary): EventSummary {
+  return Object.fromEntries(PARTIAL_SUMMARY_FIELDS.flatMap((field) => (summary[field] === undefined ? [] : [[field, summary[field]]])));
 }
 
 /** A sequence is its events: the same events found again by another replay are the same sequence. */

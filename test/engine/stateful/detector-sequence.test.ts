@@ -76,6 +76,18 @@ describeWithConformance('the Bedrock sequence rule in the detector', ['elastic-a
     expect(detection?.alertKey).toMatch(/^sq-[A-Za-z0-9_-]{16}$/);
   });
 
+  it('a first step processed after its second: the alert has the whole first step, the second by its action', async () => {
+    const [detection] = await detect([bedrockCall('InvokeModel', iso(60_000)), bedrockCall('ListFoundationModels', iso(0))]);
+    const alert = detection?.alert as any;
+    expect(alert.kibana.alert.sequence.steps.map((step: { action: string }) => step.action)).toEqual(['bedrock:ListFoundationModels', 'bedrock:InvokeModel']);
+    const [first, second] = alert.kibana.alert.building_blocks;
+    expect(first.aws.cloudtrail.user_identity.access_key_id).toBe('AKIAEXAMPLELONGTERM1');
+    expect(second.event).toMatchObject({ action: 'InvokeModel', provider: 'bedrock.amazonaws.com' });
+    expect(second.aws).toBeUndefined();
+    // The shell still names the caller: the step known by its action alone is left out of the intersection.
+    expect(alert.aws.cloudtrail.user_identity.access_key_id).toBe('AKIAEXAMPLELONGTERM1');
+  });
+
   it('the e-mail lists the steps in order with their times, the shared key, and how to stop the key', async () => {
     const [detection] = await detect([bedrockCall('ListFoundationModels', iso(0)), bedrockCall('InvokeModel', iso(192_000))]);
     const notification = buildAlertNotification(detection?.alert as Detection['alert'], rule);
