@@ -1,15 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseRuleToml, rulePackToJson } from '../../src/engine/rules';
+import { parseRuleToml } from '../../src/engine/rules';
 import { runCli } from '../cli/cli-harness';
 import { BEDROCK_SEQUENCE_RULE, bedrockCall } from '../engine/eql/support/aws-rule-records';
-import { captureStdout } from '../support/captured-stdout';
 import { conformancePath, describeWithConformance } from '../support/conformance-data';
-import { setEnvironment } from '../support/environment';
 import { lambdaContext } from '../support/lambda-context';
-import { startLocalDynamoDb, type LocalDynamoDb } from '../support/local-dynamodb';
-import { eventBridgeEvent, loadHandler, useLocalLambdaTestbed, type HandlerModule } from './handler-harness';
+import { eventBridgeEvent, loadHandler, useLocalLambdaTestbed, useStatefulLambda, type HandlerModule } from './handler-harness';
 
 /**
  * The Lambda with Elastic's Bedrock sequence rule, against local S3, SNS and DynamoDB (dynalite): each
@@ -28,34 +25,8 @@ const invoke = (offsetMs: number, key?: string) => bedrockCall('InvokeModel', is
 describeWithConformance('the Lambda with the Bedrock sequence rule', ['elastic-aws-eql-rules'], () => {
   const testbed = useLocalLambdaTestbed('sequence-archive', TOPIC_ARN);
   const ruleText = () => readFileSync(path.join(conformancePath('elastic-aws-eql-rules'), BEDROCK_SEQUENCE_RULE), 'utf8');
-  let dynamo: LocalDynamoDb;
-  let rulesDirectory: string;
-  let restore: () => void;
-  let tableName: string;
-
-  beforeAll(async () => {
-    dynamo = await startLocalDynamoDb();
-    rulesDirectory = mkdtempSync(path.join(tmpdir(), 'sequence-pack-'));
-    writeFileSync(path.join(rulesDirectory, 'rules.json'), rulePackToJson([parseRuleToml(ruleText(), BEDROCK_SEQUENCE_RULE)]));
-    restore = setEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, DETECTOR_RULES_PATH: path.join(rulesDirectory, 'rules.json') });
-  });
-  afterAll(async () => {
-    restore();
-    rmSync(rulesDirectory, { recursive: true, force: true });
-    await dynamo.stop();
-  });
-  beforeEach(async () => {
-    tableName = await dynamo.createStateTable();
-  });
-
-  function container(): HandlerModule {
-    const coldStart = captureStdout();
-    try {
-      return loadHandler({ STATE_TABLE_NAME: tableName });
-    } finally {
-      coldStart.restore();
-    }
-  }
+  const lambda = useStatefulLambda(() => [parseRuleToml(ruleText(), BEDROCK_SEQUENCE_RULE)]);
+  const container = () => lambda.container();
   const run = (handler: HandlerModule, record: Record<string, unknown>, requestId = `req-${String(record.eventID)}`) =>
     handler.handler(eventBridgeEvent(record), lambdaContext(requestId));
   const published = () => testbed.sns.publishes.map((publish) => JSON.parse(JSON.parse(publish.message as string).default));

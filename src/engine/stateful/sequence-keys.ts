@@ -1,4 +1,4 @@
-import type { EqlExpression, EqlField } from '../eql/ast';
+import { childrenOf, type EqlExpression, type EqlField } from '../eql/ast';
 import { compileEventFilter, type EqlPredicate } from '../eql/compile-condition';
 import type { SequenceMatcher, SequenceRoute } from '../eql/sequence';
 
@@ -61,25 +61,5 @@ function conjuncts(expression: EqlExpression): EqlExpression[] {
 }
 
 function fieldsOf(expression: EqlExpression): EqlField[] {
-  switch (expression.kind) {
-    case 'literal':
-      return [];
-    case 'field':
-      return [expression];
-    case 'and':
-    case 'or':
-      return expression.operands.flatMap(fieldsOf);
-    case 'not':
-    case 'negate':
-      return fieldsOf(expression.operand);
-    case 'compare':
-    case 'arithmetic':
-      return [...fieldsOf(expression.left), ...fieldsOf(expression.right)];
-    case 'pattern':
-      return fieldsOf(expression.value);
-    case 'in':
-      return [...fieldsOf(expression.value), ...expression.list.flatMap(fieldsOf)];
-    case 'function':
-      return expression.args.flatMap(fieldsOf);
-  }
+  return expression.kind === 'field' ? [expression] : childrenOf(expression).flatMap(fieldsOf);
 }
