@@ -30,6 +30,9 @@ describeWithConformance('scan with the Bedrock sequence rule', ['elastic-aws-eql
     expect(run.code).toBe(0);
     expect(run.alerts.map(steps)).toEqual([[`bedrock:ListFoundationModels ${iso(0)}`, `bedrock:InvokeModel ${iso(5 * 60_000)}`]]);
     expect(run.alerts[0].kibana.alert.building_blocks).toHaveLength(2);
+    // The table's "what" line is the steps.
+    const table = await runCli(['scan', '--rules', rules, '--format', 'table', join(files.path, 'trail')]);
+    expect(table.stdout).toMatch(/^ +what +bedrock:ListFoundationModels then bedrock:InvokeModel$/m);
   });
 
   it('--state-out then --state-in carries a sequence in progress to the next run', async () => {

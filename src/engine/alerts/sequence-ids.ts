@@ -13,3 +13,13 @@ export function sequenceEventIds(alert: AlertDocument): string[] {
     return typeof id === 'string' && id !== '' ? [id] : [];
   });
 }
+
+/** The actions of an EQL sequence alert's steps, in order (`bedrock:ListFoundationModels`); empty for any other alert. */
+export function sequenceStepActions(alert: AlertDocument): string[] {
+  const steps = getPath(alert, 'kibana.alert.sequence.steps');
+  if (!Array.isArray(steps)) return [];
+  return steps.map((step) => {
+    const action = getPath(step, 'action');
+    return typeof action === 'string' ? action : '?';
+  });
+}
