@@ -107,6 +107,11 @@ export const MAX_SEQUENCE_EVENTS = 100;
 const PARTIAL_SUMMARY_FIELDS = ['event.action', 'event.provider'];
 /** The most alerted sequences a key remembers. */
 const MAX_ALERTED = 32;
+/**
+ * The most bytes of events and alerted sequences a key's state holds (JSON, UTF-8): well under the 350 KB a state
+ * item may take (MAX_STATE_BYTES, for DynamoDB's 400 KB item), whatever the summaries hold.
+ */
+export const MAX_SEQUENCE_STATE_BYTES = 256 * 1024;
 
 /** A state machine for one sequence rule: the matcher is the rule's query (createSequenceMatcher). */
 export function sequenceMachine(matcher: SequenceMatcher): StateMachine<SequenceState, SequenceInput, SequenceOutput> {
@@ -176,13 +181,35 @@ function reduceSequence(
   const found = replay(matcher, key, kept)
     .map((match) => toFound(match, kept, added, input.summary))
     .filter((sequence) => !known.has(sequenceIdentity(sequence)));
-  const remembered = [...alerted, ...found].filter((sequence) => firstTime(sequence) >= cutoff).slice(-MAX_ALERTED);
+  let remembered = [...alerted, ...found].filter((sequence) => firstTime(sequence) >= cutoff).slice(-MAX_ALERTED);
+  ({ kept, remembered, dropped } = withinBudget(kept, remembered, dropped));
 
   return {
     next: { v: 1, key: [...key], arrivals: arrival + 1, events: kept, alerted: remembered, dropped },
     expiresAt: newest + horizon,
     output: { sequences: found, repeated: false },
   };
+}
+
+/**
+ * Keeps the state under MAX_SEQUENCE_STATE_BYTES whatever the events carry (a rule whose steps match everything, with
+ * long investigation fields): the oldest events go first (counted in `dropped`), then the oldest alerted sequences.
+ * Without it a key could outgrow a DynamoDB item and fail every event of the key from then on.
+ */
+function withinBudget(
+  events: BufferedEvent[],
+  alerted: FoundSequence[],
+  dropped: number,
+): { kept: BufferedEvent[]; remembered: FoundSequence[]; dropped: number } {
+  const bytes = (value: JsonValue) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+  const eventBytes = events.map(bytes);
+  const alertedBytes = alerted.map(bytes);
+  let total = [...eventBytes, ...alertedBytes].reduce((sum, size) => sum + size, 0);
+  let firstEvent = 0;
+  let firstAlerted = 0;
+  while (total > MAX_SEQUENCE_STATE_BYTES && firstEvent < events.length - 1) total -= eventBytes[firstEvent++] as number;
+  while (total > MAX_SEQUENCE_STATE_BYTES && firstAlerted < alerted.length) total -= alertedBytes[firstAlerted++] as number;
+  return { kept: events.slice(firstEvent), remembered: alerted.slice(firstAlerted), dropped: dropped + firstEvent };
 }
 
 /** Every sequence the key's events give, in timestamp order, as Elasticsearch's search would return them. */

@@ -1,5 +1,7 @@
 import { MemoryStateStore, type JsonValue, type StateStore, type WriteCondition } from '../../../src/engine/state';
-import { MAX_SEQUENCE_EVENTS } from '../../../src/engine/stateful/sequence';
+import { createSequenceMatcher, parseEql, type EqlSequenceQuery } from '../../../src/engine/eql';
+import { sequenceRuntime } from '../../../src/engine/stateful/evaluate-sequence';
+import { MAX_SEQUENCE_EVENTS, MAX_SEQUENCE_STATE_BYTES } from '../../../src/engine/stateful/sequence';
 import { SEQUENCE_LATENESS_MS } from '../../../src/engine/stateful/lateness';
 import { stateKey } from '../../../src/engine/stateful/state-keys';
 import { evaluateSequenceEvent, MINUTE, runSequenceStream, sequenceRule, T0, type SequenceStreamEvent } from './sequence-harness';
@@ -118,6 +120,23 @@ describe.each(stores)('EQL sequence, state $name', (factory) => {
     const state = (await busy.get(key))?.value as { events: unknown[]; dropped: number };
     expect(state.events).toHaveLength(MAX_SEQUENCE_EVENTS);
     expect(state.dropped).toBe(5);
+  });
+});
+
+describe('a key whose events carry much', () => {
+  it('stays under MAX_SEQUENCE_STATE_BYTES, dropping its oldest events, and still finds the sequence', async () => {
+    const fields = Array.from({ length: 30 }, (_, i) => `big.f${i}`);
+    const parsed = parseEql('sequence by user.key [any where event.action == "List"] [any where event.action == "Invoke"]') as EqlSequenceQuery;
+    const rule = sequenceRuntime('big-rule', createSequenceMatcher(parsed), 30 * MINUTE, fields);
+    const big = Object.fromEntries(fields.map((field, i) => [field, Array.from({ length: 5 }, (_, j) => `${'x'.repeat(300)}${i}-${j}`)]));
+    const store = new MemoryStateStore();
+    for (let i = 0; i < 20; i++) await evaluateSequenceEvent(rule, { id: `l${i}`, time: T0 + i * 1000, fields: { 'event.action': 'List', 'user.key': 'k', ...big } }, store);
+    const [entry] = store.snapshot().entries;
+    const state = entry?.value as { events: unknown[]; dropped: number };
+    expect(Buffer.byteLength(JSON.stringify(state), 'utf8')).toBeLessThanOrEqual(MAX_SEQUENCE_STATE_BYTES + 1024);
+    expect(state.dropped).toBeGreaterThan(0);
+    const alerts = await evaluateSequenceEvent(rule, { id: 'i', time: T0 + 30_000, fields: { 'event.action': 'Invoke', 'user.key': 'k' } }, store);
+    expect(alerts.map((alert) => alert.ids)).toEqual([['l19', 'i']]);
   });
 });
 
