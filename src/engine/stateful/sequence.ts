@@ -2,7 +2,7 @@ import type { KeyValue, SequenceMatcher, SequenceKeyState, SequenceMatch } from 
 import { compareOrdinals, type Ordinal } from '../eql/sequence';
 import type { Reduction, StateMachine } from '../state/apply-reducer';
 import type { JsonValue } from '../state/state-store';
-import { compactEventId } from './state-keys';
+import { compactEventId, shortHash } from './state-keys';
 
 /**
  * The state of one EQL `sequence` rule for one join key (the `by` values, then the stage's own): the key's recent
@@ -27,8 +27,8 @@ import { compactEventId } from './state-keys';
  * be the last step keeps just its action (about 150 bytes in all), since a sequence it ends is almost always found
  * by that event itself, whose whole summary the alert then has. A busy key (a long-term key invoking a model many
  * times a second) therefore stays small. At most MAX_SEQUENCE_EVENTS (the oldest go first, counted in `dropped`).
- * The alerted sequences whose first event is still kept, with their steps' summaries, so a replay never alerts one
- * twice and a retry of the event that found one raises the same alert again.
+ * The alerted sequences whose first event is within the horizon, by a digest of their events, so a replay never
+ * alerts one twice; the most recent ones in full, so a retry of the event that found one raises the same alert again.
  */
 export interface SequenceState {
   readonly [key: string]: JsonValue;
@@ -39,7 +39,13 @@ export interface SequenceState {
   readonly arrivals: number;
   /** Sorted by (time, tiebreaker, arrival). */
   readonly events: readonly BufferedEvent[];
+  /** The most recent alerted sequences in full (MAX_ALERTED): a retry of the event that found one raises it again. */
   readonly alerted: readonly FoundSequence[];
+  /**
+   * Every sequence alerted whose first event is still within the horizon, as `[digest of its event ids, time of its
+   * first event]`: a replay finds them again, and must not alert them again. About 30 bytes each.
+   */
+  readonly seen: readonly (readonly [string, number])[];
   /** Events dropped to keep the key under MAX_SEQUENCE_EVENTS since the state was created. */
   readonly dropped: number;
 }
@@ -105,8 +111,10 @@ export interface SequenceOutput {
 export const MAX_SEQUENCE_EVENTS = 100;
 /** What a last-step-only event keeps of its summary. */
 const PARTIAL_SUMMARY_FIELDS = ['event.action', 'event.provider'];
-/** The most alerted sequences a key remembers. */
-const MAX_ALERTED = 32;
+/** The most recent alerted sequences a key keeps in full, for retries of the events that found them. */
+const MAX_ALERTED = 8;
+/** The most alerted sequences a key remembers by digest (far more than its events can make within the horizon). */
+const MAX_SEEN = 1000;
 /**
  * The most bytes of events and alerted sequences a key's state holds (JSON, UTF-8): well under the 350 KB a state
  * item may take (MAX_STATE_BYTES, for DynamoDB's 400 KB item), whatever the summaries hold.
@@ -177,15 +185,18 @@ function reduceSequence(
   }
 
   const key = state?.key ?? input.key;
-  const known = new Set(alerted.map(sequenceIdentity));
+  const known = new Set((state?.seen ?? []).map(([digest]) => digest));
   const found = replay(matcher, key, kept)
     .map((match) => toFound(match, kept, added, input.summary))
-    .filter((sequence) => !known.has(sequenceIdentity(sequence)));
+    .filter((sequence) => !known.has(sequenceDigest(sequence)));
+  const seen = [...(state?.seen ?? []), ...found.map((sequence) => [sequenceDigest(sequence), firstTime(sequence)] as const)]
+    .filter(([, time]) => time >= cutoff)
+    .slice(-MAX_SEEN);
   let remembered = [...alerted, ...found].filter((sequence) => firstTime(sequence) >= cutoff).slice(-MAX_ALERTED);
   ({ kept, remembered, dropped } = withinBudget(kept, remembered, dropped));
 
   return {
-    next: { v: 1, key: [...key], arrivals: arrival + 1, events: kept, alerted: remembered, dropped },
+    next: { v: 1, key: [...key], arrivals: arrival + 1, events: kept, alerted: remembered, seen, dropped },
     expiresAt: newest + horizon,
     output: { sequences: found, repeated: false },
   };
@@ -247,6 +258,11 @@ export function sequenceIdentity(sequence: FoundSequence): string {
   return JSON.stringify(sequence.steps.map((step) => step?.id ?? null));
 }
 
+/** 132 bits of SHA-256 of the identity: collisions are out of reach for the sequences of one key. */
+function sequenceDigest(sequence: FoundSequence): string {
+  return shortHash(sequenceIdentity(sequence), 22);
+}
+
 function firstTime(sequence: FoundSequence): number {
   return Math.min(...sequence.steps.flatMap((step) => (step ? [step.time] : [])));
 }
@@ -270,8 +286,9 @@ function decodeSequenceState(stored: unknown): SequenceState {
     Array.isArray(state.events) &&
     state.events.every((event) => typeof event?.id === 'string' && typeof event.t === 'number' && typeof event.n === 'number' && Array.isArray(event.s) && typeof event.d === 'object');
   const alertedOk = Array.isArray(state.alerted) && state.alerted.every((found) => typeof found?.foundBy === 'string' && Array.isArray(found.steps));
-  if (!Array.isArray(state.key) || typeof state.arrivals !== 'number' || !eventsOk || !alertedOk || typeof state.dropped !== 'number') {
-    throw new Error('key, arrivals, events, alerted or dropped are missing or malformed');
+  const seenOk = Array.isArray(state.seen) && state.seen.every((entry) => Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number');
+  if (!Array.isArray(state.key) || typeof state.arrivals !== 'number' || !eventsOk || !alertedOk || !seenOk || typeof state.dropped !== 'number') {
+    throw new Error('key, arrivals, events, alerted, seen or dropped are missing or malformed');
   }
   return state as SequenceState;
 }

@@ -163,3 +163,12 @@ describe('keys no sequence can start under', () => {
     expect({ reads: store.reads, writes: store.writes }).toEqual({ reads: 1, writes: 1 });
   });
 });
+
+describe('a key with many sequences in its window', () => {
+  it('alerts each once, however many it has alerted before', async () => {
+    const rule = sequenceRule(QUERY);
+    const events = Array.from({ length: 60 }, (_, i) => [ev(`l${i}`, i * 10_000, 'List'), ev(`i${i}`, i * 10_000 + 5000, 'Invoke')]).flat();
+    const alerts = await runSequenceStream(rule, events, new MemoryStateStore());
+    expect(alerts.map((alert) => alert.ids.join(' '))).toEqual(Array.from({ length: 60 }, (_, i) => `l${i} i${i}`));
+  });
+});
