@@ -159,7 +159,9 @@ function reduceSequence(
     return { output: { sequences: alerted.filter((found) => found.foundBy === eventId), repeated: true } };
   }
   const horizon = sequenceHorizonMs(input.spanMs, input.latenessMs, missingStages);
-  const newest = Math.max(input.time, ...events.map((event) => event.t));
+  const stepHorizon = sequenceHorizonMs(input.spanMs, input.latenessMs, false);
+  const previousNewest = events.length > 0 ? Math.max(...events.map((event) => event.t)) : input.time;
+  const newest = Math.max(input.time, previousNewest);
   const cutoff = newest - horizon;
   const nothing = { output: { sequences: [], repeated: false } };
   // Later than the key can still place it: its partners are gone.
@@ -177,22 +179,26 @@ function reduceSequence(
     d: lastStepOnly ? partialSummary(input.summary) : input.summary,
     p: lastStepOnly ? 1 : 0,
   };
-  let kept = insertByOrdinal(events, added).filter((event) => event.t >= cutoff);
+  // The replay sees what the last one saw, and this event: the events were kept for the newest event before this one
+  // (a complete sequence waiting for its trailing window is released by whatever event comes next, however late).
+  const all = insertByOrdinal(events, added);
+  const key = state?.key ?? input.key;
+  const known = new Set((state?.seen ?? []).map(([digest]) => digest));
+  const found = replay(matcher, key, all, previousNewest - stepHorizon)
+    .map((match) => toFound(match, all, added, input.summary))
+    .filter((sequence) => !known.has(sequenceDigest(sequence)));
+  const seen = [...(state?.seen ?? []), ...found.map((sequence) => [sequenceDigest(sequence), firstTime(sequence)] as const)]
+    .filter(([, time]) => time >= newest - stepHorizon)
+    .slice(-MAX_SEEN);
+  let remembered = [...alerted, ...found].filter((sequence) => firstTime(sequence) >= newest - stepHorizon).slice(-MAX_ALERTED);
+  // Kept for the next event: an event more than a span and the allowance behind the newest is in no sequence with an
+  // event still to come; with missing-event stages, another span back for what they say (a leading one looks back).
+  let kept = all.filter((event) => event.t >= cutoff);
   let dropped = state?.dropped ?? 0;
   if (kept.length > MAX_SEQUENCE_EVENTS) {
     dropped += kept.length - MAX_SEQUENCE_EVENTS;
     kept = kept.slice(kept.length - MAX_SEQUENCE_EVENTS);
   }
-
-  const key = state?.key ?? input.key;
-  const known = new Set((state?.seen ?? []).map(([digest]) => digest));
-  const found = replay(matcher, key, kept)
-    .map((match) => toFound(match, kept, added, input.summary))
-    .filter((sequence) => !known.has(sequenceDigest(sequence)));
-  const seen = [...(state?.seen ?? []), ...found.map((sequence) => [sequenceDigest(sequence), firstTime(sequence)] as const)]
-    .filter(([, time]) => time >= cutoff)
-    .slice(-MAX_SEEN);
-  let remembered = [...alerted, ...found].filter((sequence) => firstTime(sequence) >= cutoff).slice(-MAX_ALERTED);
   ({ kept, remembered, dropped } = withinBudget(kept, remembered, dropped));
 
   return {
@@ -223,13 +229,21 @@ function withinBudget(
   return { kept: events.slice(firstEvent), remembered: alerted.slice(firstAlerted), dropped: dropped + firstEvent };
 }
 
-/** Every sequence the key's events give, in timestamp order, as Elasticsearch's search would return them. */
-function replay(matcher: SequenceMatcher, key: readonly KeyValue[], events: readonly BufferedEvent[]): SequenceMatch[] {
+/**
+ * Every sequence the key's events give, in timestamp order, as Elasticsearch's search would return them. Events
+ * before `stepCutoff` take part only through their missing-event stages: as steps they could only make sequences the
+ * events before them (dropped) would have decided otherwise.
+ */
+function replay(matcher: SequenceMatcher, key: readonly KeyValue[], events: readonly BufferedEvent[], stepCutoff: number): SequenceMatch[] {
   const keyId = JSON.stringify(key);
   let matcherState: SequenceKeyState | undefined;
   const matches: SequenceMatch[] = [];
   for (const event of events) {
-    const route = { keyId, key, stages: event.s, until: event.u === 1 };
+    const old = event.t < stepCutoff;
+    const stages = old ? event.s.filter((stage) => matcher.stages[stage]?.missing) : event.s;
+    const until = !old && event.u === 1;
+    if (stages.length === 0 && !until) continue;
+    const route = { keyId, key, stages, until };
     const step = matcher.step(matcherState, route, { timestamp: event.t, ...(event.tb === null ? {} : { tiebreaker: event.tb }), ref: event.id });
     matcherState = step.state;
     matches.push(...step.matches);

@@ -124,7 +124,7 @@ export const sequenceSteps = (actions: readonly string[], maxMove: number) =>
       action: fc.constantFrom(...actions),
       key: fc.constantFrom(...KEYS),
     }),
-    { minLength: 1, maxLength: 40 },
+    { minLength: 1, maxLength: 40, size: 'max' },
   );
 
 /**

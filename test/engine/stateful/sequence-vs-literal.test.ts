@@ -43,6 +43,20 @@ const QUERIES = {
       [any where event.action == "B"]`,
     actions: ['A', 'B', 'X'],
   },
+  'a leading missing event': {
+    query: `sequence by user.key with maxspan=5m
+      ![any where event.action == "X"]
+      [any where event.action == "A"]
+      [any where event.action == "B"]`,
+    actions: ['A', 'B', 'X'],
+  },
+  'a trailing missing event (a complete sequence waits for its window)': {
+    query: `sequence by user.key with maxspan=5m
+      [any where event.action == "A"]
+      [any where event.action == "B"]
+      ![any where event.action == "X"]`,
+    actions: ['A', 'B', 'X'],
+  },
 } as const;
 
 describe.each(Object.entries(QUERIES))('%s', (_name, { query, actions }) => {
