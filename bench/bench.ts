@@ -8,7 +8,9 @@
  *   3. the Lambda (lambda-bench.ts): bundle size and module load, SDK bundled or the runtime's, against bare
  *      handlers; the enrichment files' share of the package and of the cold start;
  *   4. stateful rules (stateful-bench.ts): the whole Elastic pack (new_terms and threshold included) per event
- *      against its query rules, DynamoDB requests and cost per million events, scan memory over a week;
+ *      against its query rules, DynamoDB requests and cost per million events, scan memory over a week; and
+ *      Elastic's Bedrock EQL sequence rule on a busy Bedrock account (sequence-bench.ts): per event against a
+ *      single-event rule of its second step, DynamoDB requests, request units, largest item and cost;
  *   5. archive scan (scan-bench.ts): `scan` over synthetic archives (realistic and big-object profiles) against the
  *      one- and two-thread floors, DuckDB and `zcat | jq`, with the packaged rule and Elastic's pack.
  *      `--quick`: small archives, one round.
@@ -28,6 +30,7 @@ import { loadDefaultEnrichment } from '../src/enrichment/load-enrichment';
 import { startExportTaskRecord } from '../test/support/cloudtrail-records';
 import { CLI_AGENT, lambdaFigures, type Row } from './lambda-bench';
 import { scanBench } from './scan-bench';
+import { sequenceBench } from './sequence-bench';
 import { statefulBench } from './stateful-bench';
 import { startupFigures } from './startup-bench';
 
@@ -48,7 +51,8 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg();
   const quick = process.argv.includes('--quick');
   const stateful = await statefulBench(quick, (first, second, calls) => pairedMicrosecondsPerCall(first, second, calls), (line) => process.stderr.write(`${line}\n`));
-  const rows: Row[] = [...(await perEventCost()), ...(await enrichedPerEventCost()), ...stateful.rows, ...startupFigures(), ...lambdaFigures()];
+  const sequence = await sequenceBench(quick, (first, second, calls) => pairedMicrosecondsPerCall(first, second, calls), (line) => process.stderr.write(`${line}\n`));
+  const rows: Row[] = [...(await perEventCost()), ...(await enrichedPerEventCost()), ...stateful.rows, ...sequence, ...startupFigures(), ...lambdaFigures()];
   const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ');
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
   const lines = [

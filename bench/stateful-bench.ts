@@ -46,14 +46,21 @@ export function realisticMix(count: number): string[] {
 }
 
 /** The state port, counting what a DynamoDB table would be asked and bill. */
-class CountingStore implements StateStore {
+export class CountingStore implements StateStore {
   gets = 0;
   puts = 0;
   readUnits = 0;
   writeUnits = 0;
+  /** Bytes of the largest item written. */
+  largestItem = 0;
   private readonly sizes = new Map<string, number>();
 
   constructor(private readonly inner: MemoryStateStore) {}
+
+  /** The memory store's clock (event time), so state expires as the table's TTL would let it. */
+  observe(time: number): void {
+    this.inner.observe(time);
+  }
 
   async get(key: string) {
     this.gets += 1;
@@ -69,6 +76,7 @@ class CountingStore implements StateStore {
     const size = key.length + 2 + JSON.stringify(value).length + 5 + 7 + 8 + 9 + 8;
     this.writeUnits += Math.max(1, Math.ceil(size / 1024));
     this.sizes.set(key, size);
+    this.largestItem = Math.max(this.largestItem, size);
     return this.inner.put(key, value, condition, expiresAt);
   }
 }

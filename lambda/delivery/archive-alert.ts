@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AlertDocument } from '../../src/engine/alerts/alert-types';
+import { sequenceEventIds } from '../../src/engine/alerts/sequence-ids';
 import type { SuppressionTerm } from '../../src/engine/exceptions';
 
 export interface AlertArchive {
@@ -187,12 +188,20 @@ export function classifyArchiveObject(
 /** The CloudTrail event id the alert was raised for (`event.id`): names the archived object. */
 export function alertEventId(alert: AlertDocument, ruleId: string): string {
   const event = alert.event;
-  const id = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
+  const id = typeof event === 'object' && event !== null ? ((event as { id?: unknown }).id ?? sequenceEventId(alert)) : sequenceEventId(alert);
   if (typeof id !== 'string' || id === '') {
     // Without it the archive key is not deterministic and duplicates could not be recognised.
     throw new Error(`Alert of rule ${ruleId} has no event.id: cannot archive it under a stable key`);
   }
   return id;
+}
+
+/**
+ * An EQL sequence's shell alert has no `event.id` of its own: it is archived under its last event, which with its
+ * alert key (a digest of all its events) names the sequence however it was found.
+ */
+function sequenceEventId(alert: AlertDocument): string | undefined {
+  return sequenceEventIds(alert).at(-1);
 }
 
 function conditionFailure(error: unknown): string | undefined {

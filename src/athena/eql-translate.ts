@@ -15,7 +15,7 @@
  * `event.category` or `event.type` (the rule's `event_category_override`), both derived by the normalizer from
  * `eventName` through its categorization table, so `category where` becomes an `eventname` list.
  */
-import type { EqlEventFilter, EqlExpression, EqlQuery } from '../engine/eql/ast';
+import { childrenOf, type EqlEventFilter, type EqlExpression, type EqlQuery } from '../engine/eql/ast';
 import { DEFAULT_EVENT_CATEGORY_FIELD, type EqlCompileOptions } from '../engine/eql/compile-condition';
 import { EqlTermTranslator } from '../engine/eql/kql-superset';
 import { translateLuceneRegex } from '../engine/eql/lucene-regex';
@@ -151,27 +151,6 @@ function checkFields(expression: EqlExpression): void {
   visit(expression);
 }
 
-function childrenOf(node: EqlExpression): readonly EqlExpression[] {
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      return node.operands;
-    case 'not':
-    case 'negate':
-      return [node.operand];
-    case 'compare':
-    case 'arithmetic':
-      return [node.left, node.right];
-    case 'pattern':
-      return [node.value, ...node.patterns];
-    case 'in':
-      return [node.value, ...node.list];
-    case 'function':
-      return node.args;
-    default:
-      return [];
-  }
-}
 
 /** `category where`: the normalizer sets event.category and event.type from eventName alone (categorization.ts). */
 function categoryCondition(field: string, category: string): Condition {

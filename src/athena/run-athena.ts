@@ -5,7 +5,6 @@ import type { CliIo } from '../cli/cli-io';
 import { printable, printableError } from '../cli/terminal-text';
 import type { AthenaArguments } from './athena-command';
 import { cloudTrailTableDdl } from './ddl';
-import { SEQUENCE_REFUSAL } from './eql-translate';
 import { translateRule } from './rule-query';
 
 const PROGRAM = 'cloudtrail-stream-detector athena';
@@ -51,11 +50,6 @@ export async function runAthena(parsed: AthenaArguments, io: CliIo): Promise<num
     }
   }
   for (const rule of pack.unsupported) {
-    if (rule.type === 'eql sequence') {
-      untranslated++;
-      io.stderr.write(`${PROGRAM}: not translated "${printable(rule.name)}" (${printable(rule.file)}): ${SEQUENCE_REFUSAL}\n`);
-      continue;
-    }
     io.stderr.write(`${PROGRAM}: skipped "${printable(rule.name)}" (${printable(rule.file)}): ${rule.type} rules are not translated (only query, eql, new_terms and threshold rules)\n`);
   }
   io.stdout.write(outputs.join('\n'));

@@ -1,5 +1,6 @@
 import type { EcsDocument } from '../engine/ecs/ecs-document';
 import { extractAlertFacts, sanitizeInline } from '../engine/alerts';
+import { sequenceStepActions } from '../engine/alerts/sequence-ids';
 
 /**
  * `--format table`: alerts for people, streamed as they are found, never wider than `width` columns (100 unless the
@@ -53,7 +54,9 @@ export function formatTableRows(alert: EcsDocument, style: TableStyle): string[]
   // The session (often the person) first: a role name alone does not say who.
   const name = actor.name ?? actor.arn ?? actor.accessKeyId ?? '?';
   const who = actor.sessionName && actor.sessionName !== name ? `${actor.sessionName} (${name})` : name;
-  const action = `${(facts.provider ?? '').replace(/\.amazonaws\.com$/, '')}:${facts.action ?? '?'}`;
+  // A sequence did several things: its steps in order.
+  const steps = sequenceStepActions(alert);
+  const action = steps.length > 0 ? steps.join(' then ') : `${(facts.provider ?? '').replace(/\.amazonaws\.com$/, '')}:${facts.action ?? '?'}`;
   const task = facts.exportTask;
   const subject = task ? [task.sourceKind, task.sourceName].filter(Boolean).join(' ') : facts.target;
   const what = [action, subject, facts.outcome && facts.outcome !== 'success' ? `(${facts.outcome})` : ''].filter(Boolean).join(' ');

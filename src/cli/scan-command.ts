@@ -10,7 +10,8 @@ import type { PreparedContent } from '../engine/input/prepare-content';
 import { readPreparedRecords } from '../engine/input/read-prefiltered';
 import { compileRules, loadRulePack, RuleFileError, type CompiledRule, type DetectionRule } from '../engine/rules';
 import { MemoryStateStore } from '../engine/state';
-import { NEW_TERMS_LATENESS_MS, THRESHOLD_LATENESS_MS } from '../engine/stateful';
+import { NEW_TERMS_LATENESS_MS, SEQUENCE_LATENESS_MS, THRESHOLD_LATENESS_MS } from '../engine/stateful';
+import { isSequenceRule } from '../engine/rules';
 import { describeDuration } from '../engine/alerts/stateful-fields';
 import type { EcsDocument } from '../engine/ecs/ecs-document';
 import type { Enrichment } from '../engine/enrichment';
@@ -127,7 +128,11 @@ export async function runScan(options: ScanOptions, io: CliIo, variant?: ScanVar
   const alertStream = outputFile ?? io.stdout;
   const tally = emptyTally(rules.length);
   // Records read further behind the newest one than a rule's state keeps are counted: their answers can differ.
-  const lateness = rules.some((rule) => rule.rule.threshold) ? THRESHOLD_LATENESS_MS : NEW_TERMS_LATENESS_MS;
+  const lateness = Math.min(
+    NEW_TERMS_LATENESS_MS,
+    ...(rules.some((rule) => rule.rule.threshold) ? [THRESHOLD_LATENESS_MS] : []),
+    ...(rules.some((rule) => isSequenceRule(rule.rule)) ? [SEQUENCE_LATENESS_MS] : []),
+  );
   let earliestEventTime: number | undefined;
   const detector = createDetector(rules, {
     enrichment,
@@ -168,7 +173,7 @@ export async function runScan(options: ScanOptions, io: CliIo, variant?: ScanVar
   if (outputFile !== undefined) await closeOutput(outputFile, scan, options.output ?? '');
   if (tally.lateForState) {
     await errors.writeLine(
-      `note: ${tally.lateForState} record(s) reached new_terms or threshold rules more than ${describeDuration(lateness)} behind the newest record read ` +
+      `note: ${tally.lateForState} record(s) reached new_terms, threshold or sequence rules more than ${describeDuration(lateness)} behind the newest record read ` +
         'before them (inputs of several accounts or regions interleave in time); their state may have been dropped, so their answers can ' +
         'differ from a trail read in time order. Scan one account and region at a time, or in time order.',
     );

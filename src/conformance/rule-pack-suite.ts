@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileRulePattern } from '../engine/eventbridge';
-import { compileRules, notRunningKindOf, parseRuleToml, type DetectionRule } from '../engine/rules';
+import { compileRules, notRunningKindOf, parseRuleToml, type CompiledRule, type DetectionRule } from '../engine/rules';
 import {
   NEW_TERMS_LATENESS_MS,
   reduceNewTerms,
@@ -16,6 +16,8 @@ import {
   valueCombinations,
   type ThresholdState,
 } from '../engine/stateful';
+import { SEQUENCE_LATENESS_MS } from '../engine/stateful/lateness';
+import { sequenceRuntimeOf } from '../engine/stateful/sequence-rule';
 import { describeError, type Failure, type SuiteResult } from './report';
 
 export const RULES_DIR = 'elastic-aws-kuery-rules';
@@ -47,8 +49,9 @@ function checkRuleFile(folder: string, file: string): RuleFileOutcome {
   const notRunning = notRunningKindOf(rule);
   const outcome = { file, type: notRunning ?? rule.type, name: rule.name, query: rule.query, runs: notRunning === undefined };
   if (!outcome.runs) return outcome;
+  let compiled: CompiledRule;
   try {
-    const [compiled] = compileRules([rule]);
+    [compiled] = compileRules([rule]);
     // A rule must also run on a document that has none of its fields.
     if (typeof compiled.matches({}) !== 'boolean') return { ...outcome, problem: 'compiled rule does not answer a boolean' };
     // And get its EventBridge pre-filter (an EQL rule's own compiler; a KQL rule's is covered by the synth tests).
@@ -56,7 +59,7 @@ function checkRuleFile(folder: string, file: string): RuleFileOutcome {
   } catch (error) {
     return { ...outcome, problem: `does not compile: ${describeError(error)}` };
   }
-  const stateProblem = exerciseState(rule);
+  const stateProblem = exerciseState(rule) ?? exerciseSequence(compiled);
   return stateProblem === undefined ? outcome : { ...outcome, problem: stateProblem };
 }
 
@@ -98,6 +101,40 @@ function exerciseState(rule: DetectionRule): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Runs a sequence rule's state machine: one event per step, a millisecond apart under one key, completes the
+ * sequence on the last step and not before; the last step delivered again raises the same sequence, marked repeated.
+ */
+function exerciseSequence(compiled: CompiledRule): string | undefined {
+  const runtime = sequenceRuntimeOf(compiled);
+  if (!runtime) return undefined;
+  const { matcher, machine } = runtime;
+  const query = matcher.query;
+  const key = [...query.by, ...(query.stages[0]?.by ?? [])].map(() => 'x');
+  const positives = matcher.stages.flatMap((stage, index) => (stage.missing ? [] : [index]));
+  const input = (stage: number, i: number) => ({
+    eventId: `step${i}`,
+    time: T0 + i,
+    tiebreaker: null,
+    key,
+    stages: [stage],
+    until: false,
+    summary: {},
+    spanMs: runtime.spanMs,
+    latenessMs: SEQUENCE_LATENESS_MS,
+  });
+  let state;
+  for (const [i, stage] of positives.entries()) {
+    const reduction = machine.reduce(state, input(stage, i));
+    const found = reduction.output.sequences.length;
+    if (found !== (i === positives.length - 1 ? 1 : 0)) return `sequence: ${found} sequence(s) found at step ${i + 1} of ${positives.length}`;
+    state = reduction.next ?? state;
+  }
+  const last = positives.length - 1;
+  const again = machine.reduce(state, input(positives[last] as number, last)).output;
+  return again.repeated && again.sequences.length === 1 ? undefined : 'sequence: a redelivered last step does not raise the same sequence again';
 }
 
 export function runRulePackSuite(directory: string, rulesDir = RULES_DIR): SuiteResult {
@@ -143,7 +180,8 @@ export function runRulePackSuite(directory: string, rulesDir = RULES_DIR): Suite
     tables,
     notes: [
       'Every file is loaded as loadRulePack loads it (all fields validated, query parsed) and compiled; new_terms rules',
-      'then find a first sighting new and a second not, threshold rules cross on their N-th event (M-th distinct value).',
+      'then find a first sighting new and a second not, threshold rules cross on their N-th event (M-th distinct value),',
+      'eql sequence rules complete on their last step and raise it again, marked repeated, when it is delivered again.',
       `Unsupported types: ${unsupported.length} (listed when any).`,
     ],
     failures,

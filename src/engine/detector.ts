@@ -7,10 +7,14 @@ import type { EcsDocument } from './ecs/ecs-document';
 import type { Enrichment } from './enrichment/enrichment';
 import { createRuleIndex } from './rule-index';
 import type { CompiledRule, DetectionRule } from './rules/detection-rule';
-import { isSequenceRule, SEQUENCE_RULES_RUN } from './rules/eql-rule';
+import { isSequenceRule } from './rules/eql-rule';
+import { buildSequenceAlert } from './alerts/sequence-fields';
 import type { StateStore } from './state/state-store';
 import { BaselineCoverage, type BaselineCoverageOptions } from './stateful/baseline-coverage';
 import { evaluateStatefulRule, isStatefulRule, type StatefulFinding, type StatefulOptions } from './stateful/evaluate-stateful';
+import { evaluateSequenceRule, type SequenceFinding, type SequenceRuleRuntime } from './stateful/evaluate-sequence';
+import { sequenceIdentity } from './stateful/sequence';
+import { sequenceEventOf, sequenceRuntimeOf } from './stateful/sequence-rule';
 import { shortHash } from './stateful/state-keys';
 
 export interface Detection {
@@ -29,9 +33,11 @@ export interface Detection {
 export interface DetectorOptions {
   /** GeoIP/ASN lookups and user-agent parsing for normalization; none: those fields stay unset. */
   readonly enrichment?: Enrichment;
-  /** Where new_terms and threshold rules keep their state; required when the rules include one. */
+  /** Where new_terms, threshold and EQL sequence rules keep their state; required when the rules include one. */
   readonly state?: StateStore;
   readonly stateful?: StatefulOptions;
+  /** Overrides the sequences' lateness allowance (lateness.ts), for tests. */
+  readonly sequenceLatenessMs?: number;
   /**
    * Exceptions of stateful rules, applied before their state as Elastic applies them to its searches: an excepted
    * event is neither a sighting nor counted. (Query rules' exceptions are applied after detection, where the doors
@@ -58,13 +64,16 @@ export interface Detector {
 export function createDetector(rules: readonly CompiledRule[], options: DetectorOptions = {}): Detector {
   const index = createRuleIndex(rules);
   const { state } = options;
-  const statefulRules = rules.filter((compiled) => isStatefulRule(compiled.rule));
+  const statefulRules = rules.filter((compiled) => needsState(compiled));
   if (statefulRules.length > 0 && state === undefined) {
     const names = statefulRules.slice(0, 3).map((compiled) => `"${compiled.rule.name}"`).join(', ');
-    throw new Error(`${statefulRules.length} rule(s) (${names}${statefulRules.length > 3 ? ', ...' : ''}) are new_terms or threshold rules and need a state store`);
+    throw new Error(`${statefulRules.length} rule(s) (${names}${statefulRules.length > 3 ? ', ...' : ''}) are new_terms, threshold or eql sequence rules and need a state store`);
   }
-  const sequenceRule = rules.find((compiled) => isSequenceRule(compiled.rule));
-  if (sequenceRule && !SEQUENCE_RULES_RUN) throw new Error(`"${sequenceRule.rule.name}" is an eql sequence rule: sequence rules do not run yet`);
+  const sequences = new Map<CompiledRule, SequenceRuleRuntime>();
+  for (const compiled of rules) {
+    const runtime = sequenceRuntimeOf(compiled);
+    if (runtime) sequences.set(compiled, runtime);
+  }
   const newTermsRuleIds = statefulRules.filter((compiled) => compiled.rule.newTerms).map((compiled) => compiled.rule.ruleId);
   const coverage = state && newTermsRuleIds.length > 0 ? new BaselineCoverage(state, newTermsRuleIds, options.coverage) : undefined;
 
@@ -81,7 +90,7 @@ export function createDetector(rules: readonly CompiledRule[], options: Detector
         enrichment: options.enrichment,
       });
       const matched = (candidates ?? rules).filter((rule) => rule.matches(document));
-      if (!matched.some((rule) => isStatefulRule(rule.rule))) {
+      if (!matched.some(needsState)) {
         return matched.map((rule) => ({ rule, alert: buildAlert(rule.rule, document, context), document, alertKey: '' }));
       }
 
@@ -91,8 +100,11 @@ export function createDetector(rules: readonly CompiledRule[], options: Detector
       await coverage?.register(time);
       const perRule = await Promise.all(
         matched.map(async (rule): Promise<Detection[]> => {
-          if (!isStatefulRule(rule.rule)) return [{ rule, alert: buildAlert(rule.rule, document, context), document, alertKey: '' }];
+          if (!needsState(rule)) return [{ rule, alert: buildAlert(rule.rule, document, context), document, alertKey: '' }];
           if (options.isExcepted?.(rule.rule, document)) return [];
+          const sequence = sequences.get(rule);
+          // A baseline only records new_terms sightings.
+          if (sequence) return options.stateful?.recordOnly ? [] : sequenceDetections(rule, sequence, document, context, eventId);
           const { findings } = await evaluateStatefulRule(rule.rule, document, { eventId, time }, state as StateStore, options.stateful);
           return Promise.all(findings.map((finding) => statefulDetection(rule, document, context, eventId, time, finding)));
         }),
@@ -100,6 +112,20 @@ export function createDetector(rules: readonly CompiledRule[], options: Detector
       return perRule.flat();
     },
   };
+
+  async function sequenceDetections(
+    rule: CompiledRule,
+    runtime: SequenceRuleRuntime,
+    document: EcsDocument,
+    context: DetectionContext,
+    eventId: string,
+  ): Promise<Detection[]> {
+    const event = sequenceEventOf(rule, document, eventId);
+    if (event === undefined) return [];
+    const latenessMs = options.sequenceLatenessMs;
+    const { findings } = await evaluateSequenceRule(runtime, document, event, state as StateStore, latenessMs === undefined ? {} : { latenessMs });
+    return findings.map((finding) => sequenceDetection(rule, runtime, document, context, finding));
+  }
 
   async function statefulDetection(
     rule: CompiledRule,
@@ -119,4 +145,20 @@ export function createDetector(rules: readonly CompiledRule[], options: Detector
     const alertKey = `th-${shortHash(JSON.stringify(finding.terms.map((term) => term.value)), 16)}`;
     return { rule, document, alertKey, alert: withThresholdFields(alert, rule.rule, eventId, alertKey, finding.terms, finding.crossing) };
   }
+}
+
+/** Rules whose alerts come from the state: new_terms, threshold, EQL sequences. */
+function needsState(compiled: CompiledRule): boolean {
+  return isStatefulRule(compiled.rule) || isSequenceRule(compiled.rule);
+}
+
+/**
+ * A sequence's alert. Its identity is the sequence, whichever event found it: the alert key is a digest of its
+ * events, and the shell's event (delivery's archive key) is its last step, so finding it again can never deliver
+ * it twice.
+ */
+function sequenceDetection(rule: CompiledRule, runtime: SequenceRuleRuntime, document: EcsDocument, context: DetectionContext, finding: SequenceFinding): Detection {
+  const maxspan = runtime.matcher.query.maxspan;
+  const alert = buildSequenceAlert(rule.rule, finding, context, maxspan ? { maxspan: maxspan.text, maxspanMs: maxspan.milliseconds } : {});
+  return { rule, document, alertKey: `sq-${shortHash(sequenceIdentity(finding.sequence), 16)}`, alert };
 }

@@ -15,9 +15,9 @@ import { BEDROCK_SEQUENCE_RULE, bedrockCall, SINGLE_EVENT_RULE_RECORDS } from '.
 import { cloudTrailDeliveryArbitrary, envelopeFor } from '../engine/eventbridge/cloudtrail-event-arbitrary';
 
 /**
- * Elastic's 27 AWS EQL rules deployed: the 26 single-event rules as EventBridge patterns grouped like KQL rules',
- * every event a rule alerts on let through by a deployed pattern, cdk-nag clean; the sequence rule reported as not
- * running, its stages' patterns ready for when it does.
+ * Elastic's 27 AWS EQL rules deployed as EventBridge patterns grouped like KQL rules' (the sequence rule's from every
+ * stage), every event a rule alerts on let through by a deployed pattern, cdk-nag clean; the sequence rule's state in
+ * the state table.
  */
 const EQL_DIR = conformancePath('elastic-aws-eql-rules');
 const receivedAt = new Date('2026-11-20T03:16:00Z');
@@ -33,18 +33,21 @@ describeWithConformance('DetectorStack with the AWS EQL rule folder', ['elastic-
     eventRules = Object.values(synthesized.template.findResources('AWS::Events::Rule')).map((rule) => rule.Properties);
   });
 
-  it('packages the 26 single-event rules, each named in exactly one EventBridge rule, and no state table', () => {
+  it('packages the 27 rules, each named in exactly one EventBridge rule, and the state table the sequence needs', () => {
     const packaged = JSON.parse(readFileSync(join(synthesized.bundleDirectory, 'rules.json'), 'utf8'));
     expect(packaged.rules.map((rule: { ruleId: string }) => rule.ruleId).sort()).toEqual(pack.rules.map((rule) => rule.ruleId).sort());
-    expect(packaged.rules).toHaveLength(26);
+    expect(packaged.rules).toHaveLength(27);
     for (const { ruleId } of pack.rules) expect(eventRules.filter((rule) => rule.Description.includes(ruleId))).toHaveLength(1);
-    expect(Object.keys(synthesized.template.findResources('AWS::DynamoDB::Table'))).toEqual([]);
+    const tables = Object.keys(synthesized.template.findResources('AWS::DynamoDB::Table'));
+    expect(tables).toHaveLength(1);
+    const fn = Object.values(synthesized.template.findResources('AWS::Lambda::Function')).find((resource: any) => resource.Properties.Environment?.Variables?.ALERT_TOPIC_ARN) as any;
+    expect(fn.Properties.Environment.Variables.STATE_TABLE_NAME).toEqual({ Ref: tables[0] });
   });
 
   it('every event a rule matches passes a deployed pattern (its records, varied, and random deliveries)', () => {
     const deployed = eventRules.map((rule) => rule.EventPattern);
     let matched = 0;
-    for (const rule of compiled) {
+    for (const rule of compiled.filter((candidate) => candidate.eql?.query.kind === 'event')) {
       const file = rule.rule.sourceFile.split(/[\\/]/).pop() as string;
       const own = SINGLE_EVENT_RULE_RECORDS[file].alerts;
       const seeds = fc.sample(cloudTrailDeliveryArbitrary(rule.ast), { numRuns: 40, seed: 7 }).map((delivery) => delivery.record);
@@ -57,6 +60,10 @@ describeWithConformance('DetectorStack with the AWS EQL rule folder', ['elastic-
       }
     }
     expect(matched).toBeGreaterThanOrEqual(26);
+    // The sequence rule's steps, deployed with it.
+    for (const step of ['ListFoundationModels', 'InvokeModel', 'Converse'] as const) {
+      expect({ step, deployed: deployed.some((pattern) => matchesEventPattern(pattern, envelopeFor(bedrockCall(step, '2026-11-20T03:00:00Z')))) }).toEqual({ step, deployed: true });
+    }
   });
 
   it('the sequence rule\'s grouped patterns let through both of its steps, and not other Bedrock calls', () => {
@@ -69,22 +76,21 @@ describeWithConformance('DetectorStack with the AWS EQL rule folder', ['elastic-
     expect(passes({ ...bedrockCall('InvokeModel', '2026-11-20T03:01:00Z'), eventName: 'GetFoundationModel' })).toBe(false);
   });
 
-  it('the audit report lists each EQL rule with its query and pattern, and the sequence as not deployed', () => {
+  it('the audit report lists each EQL rule with its query and pattern, the sequence among them', () => {
     const input = { stackName: 'Detector', template: synthesized.template.toJSON(), constructPaths: {}, rules: { directory: EQL_DIR, supported: pack.rules, unsupported: pack.unsupported } };
     const section = rulesSection(input as unknown as ReportInput).join('\n');
     expect(section).toContain('#### AWS RDS DB Snapshot Shared with Another Account');
     expect(section).toContain('| Type / language | eql / eql |');
     expect(section).toContain('```eql\ninfo where data_stream.dataset == "aws.cloudtrail"');
     expect(section).not.toContain('**none found in the template**');
-    expect(section).toMatch(/\| AWS Bedrock Foundation Model Enumeration Followed by Invocation via Long-Term Key \| `a17f2e5f-de52-49e8-9d86-ccfe91cd54d4` \| eql sequence \|/);
+    expect(section).toContain('#### AWS Bedrock Foundation Model Enumeration Followed by Invocation via Long-Term Key');
+    expect(section).toContain('```eql\nsequence by aws.cloudtrail.user_identity.access_key_id with maxspan=15m');
+    expect(section).not.toMatch(/\| eql sequence \|/);
   });
 
-  it('cdk synth -c rulesDir=<the EQL folder> deploys, cdk-nag clean, and reports only the sequence rule as not deployed', () => {
+  it('cdk synth -c rulesDir=<the EQL folder> deploys all 27, cdk-nag clean, with nothing to report', () => {
     const result = cdkSynth('alertEmails=none', `rulesDir=${EQL_DIR}`);
     expect(result.status).toBe(0);
-    expect(result.stderrLines).toEqual([
-      expect.stringMatching(/1 of 27 rules not deployed: their types are not supported yet \(1 eql sequence\)/),
-      expect.stringMatching(/discovery_bedrock_model_recon_and_invocation_via_long_term_key\.toml \(eql sequence\)/),
-    ]);
+    expect(result.stderrLines).toEqual([]);
   });
 });

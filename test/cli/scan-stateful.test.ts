@@ -83,7 +83,7 @@ describe('scan with new_terms and threshold rules', () => {
     const late = scratchDirectory({ 'late.json': JSON.stringify({ Records: [...secondHalf, ...firstHalf] }) });
     try {
       const run = await runCli(['scan', '--rules', rules, late.path]);
-      expect(run.stderr).toMatch(/note: 14 record\(s\) reached new_terms or threshold rules more than 15 minutes behind the newest record read before them/);
+      expect(run.stderr).toMatch(/note: 14 record\(s\) reached new_terms, threshold or sequence rules more than 15 minutes behind the newest record read before them/);
     } finally {
       late.cleanup();
     }

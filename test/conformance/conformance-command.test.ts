@@ -33,9 +33,9 @@ describe('conformance command', () => {
     expect(code).toBe(0);
     expect(stdout.some((line) => line.startsWith('## KQL cases'))).toBe(true);
     expect(stdout.some((line) => line.startsWith('## Rule pack'))).toBe(true);
-    // The 27 AWS EQL rules all load; the sequence is listed while sequences do not run.
+    // The 27 AWS EQL rules all load and run, the sequence's state machine included.
     expect(stdout).toContain('Rule pack (elastic-aws-eql-rules): 27 passed, 0 failed');
-    expect(stdout).toContain('| eql          |    26 |             26 |      0 |');
+    expect(stdout).toContain('| eql  |    27 |             27 |      0 |');
     expect(stdout.some((line) => line.startsWith('## ECS pipeline pairs'))).toBe(true);
     expect(stdout.some((line) => line.startsWith('## EQL spec tests'))).toBe(true);
   });

@@ -1,17 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { loadRulePack, rulePackToJson } from '../../src/engine/rules';
-import { captureStdout } from '../support/captured-stdout';
+import { loadRulePack } from '../../src/engine/rules';
 import { conformancePath, describeWithConformance } from '../support/conformance-data';
-import { setEnvironment } from '../support/environment';
 import { lambdaContext } from '../support/lambda-context';
 import { OTHER_ACCOUNT, SINGLE_EVENT_RULE_RECORDS } from '../engine/eql/support/aws-rule-records';
-import { eventBridgeEvent, loadHandler, useLocalLambdaTestbed, type HandlerModule } from './handler-harness';
+import { eventBridgeEvent, useLocalLambdaTestbed, useStatefulLambda, type HandlerModule } from './handler-harness';
 
 /**
- * The Lambda with Elastic's single-event AWS EQL rules, packed as the CDK build packs them, against local S3 and
- * SNS: the RDS snapshot-sharing rule alerts on a ModifyDBSnapshotAttribute that adds an account to `restore`.
+ * The Lambda with Elastic's AWS EQL rules, packed as the CDK build packs them, against local S3, SNS and DynamoDB:
+ * the RDS snapshot-sharing rule alerts on a ModifyDBSnapshotAttribute that adds an account to `restore`.
  */
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:cloudtrail-detector-alerts';
@@ -20,24 +15,11 @@ const RDS_SHARING = 'exfiltration_rds_snapshot_shared_with_another_account.toml'
 
 describeWithConformance('the Lambda with EQL rules', [RULES_DIR], () => {
   const testbed = useLocalLambdaTestbed('eql-archive', TOPIC_ARN);
-  let directory: string;
-  let restore: () => void;
+  // The pack holds the Bedrock sequence rule too: its state goes to a table (dynalite), a fresh one per test.
+  const lambda = useStatefulLambda(() => loadRulePack(conformancePath(RULES_DIR)).rules);
   let handler: HandlerModule;
-
-  beforeAll(() => {
-    directory = mkdtempSync(path.join(tmpdir(), 'eql-pack-'));
-    writeFileSync(path.join(directory, 'rules.json'), rulePackToJson(loadRulePack(conformancePath(RULES_DIR)).rules));
-    restore = setEnvironment({ DETECTOR_RULES_PATH: path.join(directory, 'rules.json') });
-    const coldStart = captureStdout();
-    try {
-      handler = loadHandler();
-    } finally {
-      coldStart.restore();
-    }
-  });
-  afterAll(() => {
-    restore();
-    rmSync(directory, { recursive: true, force: true });
+  beforeEach(() => {
+    handler = lambda.container();
   });
 
   const invoke = (record: Record<string, unknown>) => handler.handler(eventBridgeEvent(record), lambdaContext(`req-${String(record.eventID)}`));

@@ -2,12 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { loadRuleDirectory, rulePackToJson } from '../../src/engine/rules';
+import { loadRuleDirectory, rulePackToJson, type DetectionRule } from '../../src/engine/rules';
 import { S3Client } from '@aws-sdk/client-s3';
 import { captureStdout, type CapturedStdout } from '../support/captured-stdout';
 import { startConditionalS3, type ConditionalLocalS3 } from '../support/conditional-s3';
 import { setEnvironment } from '../support/environment';
 import { ACCOUNT } from '../support/cloudtrail-records';
+import { startLocalDynamoDb, type LocalDynamoDb } from '../support/local-dynamodb';
 import { LOCAL_S3_CREDENTIALS } from '../support/local-s3';
 import { startSnsRecorder, type SnsRecorder } from '../support/sns-recorder';
 
@@ -143,4 +144,48 @@ export function useLocalLambdaTestbed(bucket: string, topicArn: string): LocalLa
     await Promise.all([testbed.s3?.stop(), testbed.sns?.stop()]);
   });
   return testbed;
+}
+
+export interface StatefulLambda {
+  /** dynalite, for failure injection. */
+  readonly dynamo: () => LocalDynamoDb;
+  /** A container of the handler on this test's state table: its own SDK clients, sharing the table, bucket and topic. */
+  container(): HandlerModule;
+}
+
+/**
+ * A Lambda with stateful rules (new_terms, threshold, EQL sequences): dynalite started for the suite, `rules` packed
+ * as the synth packs them, and a fresh state table for each test. Call inside a `describe` after
+ * `useLocalLambdaTestbed` (which sets the rest of the environment).
+ */
+export function useStatefulLambda(rules: () => readonly DetectionRule[]): StatefulLambda {
+  let dynamo: LocalDynamoDb;
+  let rulesDirectory: string;
+  let restore: () => void;
+  let tableName: string;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamoDb();
+    rulesDirectory = mkdtempSync(path.join(tmpdir(), 'stateful-pack-'));
+    writeFileSync(path.join(rulesDirectory, 'rules.json'), rulePackToJson(rules()));
+    restore = setEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, DETECTOR_RULES_PATH: path.join(rulesDirectory, 'rules.json') });
+  });
+  afterAll(async () => {
+    restore();
+    rmSync(rulesDirectory, { recursive: true, force: true });
+    await dynamo.stop();
+  });
+  beforeEach(async () => {
+    tableName = await dynamo.createStateTable();
+  });
+  return {
+    dynamo: () => dynamo,
+    container() {
+      const coldStart = captureStdout();
+      try {
+        return loadHandler({ STATE_TABLE_NAME: tableName });
+      } finally {
+        coldStart.restore();
+      }
+    },
+  };
 }

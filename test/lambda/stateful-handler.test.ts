@@ -1,15 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadRuleDirectory, rulePackToJson } from '../../src/engine/rules';
-import { captureStdout } from '../support/captured-stdout';
-import { setEnvironment } from '../support/environment';
+import { loadRuleDirectory } from '../../src/engine/rules';
 import { lambdaContext } from '../support/lambda-context';
-import { startLocalDynamoDb, type LocalDynamoDb } from '../support/local-dynamodb';
 import { ACCOUNT } from '../support/cloudtrail-records';
 import { createKeyPairRecord, NEW_KEY_PAIR_TOML, newKeyPairRule, ROOT_BRUTE_FORCE_TOML, rootBruteForceRule, rootLoginFailureRecord } from '../support/stateful-fixtures';
 import { runCli } from '../cli/cli-harness';
-import { eventBridgeEvent, loadHandler, useLocalLambdaTestbed, type HandlerModule } from './handler-harness';
+import { eventBridgeEvent, loadHandler, useLocalLambdaTestbed, useStatefulLambda, type HandlerModule } from './handler-harness';
 
 /**
  * The Lambda with new_terms and threshold rules, against local S3, SNS and DynamoDB (dynalite): each
@@ -27,36 +24,8 @@ const isoAt = (seconds: number): string => new Date(BASE + seconds * 1000).toISO
 
 describe('the Lambda with stateful rules', () => {
   const testbed = useLocalLambdaTestbed('stateful-archive', TOPIC_ARN);
-  let dynamo: LocalDynamoDb;
-  let rulesDirectory: string;
-  let restore: () => void;
-  let tableName: string;
-
-  beforeAll(async () => {
-    dynamo = await startLocalDynamoDb();
-    rulesDirectory = mkdtempSync(path.join(tmpdir(), 'stateful-pack-'));
-    const rules = [...loadRuleDirectory(path.join(__dirname, '../../rules')), newKeyPairRule(), rootBruteForceRule()];
-    writeFileSync(path.join(rulesDirectory, 'rules.json'), rulePackToJson(rules));
-    restore = setEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, DETECTOR_RULES_PATH: path.join(rulesDirectory, 'rules.json') });
-  });
-  afterAll(async () => {
-    restore();
-    rmSync(rulesDirectory, { recursive: true, force: true });
-    await dynamo.stop();
-  });
-  beforeEach(async () => {
-    tableName = await dynamo.createStateTable();
-  });
-
-  /** A container of the handler on this test's table. */
-  function container(): HandlerModule {
-    const coldStart = captureStdout();
-    try {
-      return loadHandler({ STATE_TABLE_NAME: tableName });
-    } finally {
-      coldStart.restore();
-    }
-  }
+  const lambda = useStatefulLambda(() => [...loadRuleDirectory(path.join(__dirname, '../../rules')), newKeyPairRule(), rootBruteForceRule()]);
+  const container = () => lambda.container();
   const invoke = (handler: HandlerModule, record: Record<string, unknown>, requestId = `req-${String(record.eventID)}`) =>
     handler.handler(eventBridgeEvent(record), lambdaContext(requestId));
   const published = () => testbed.sns.publishes.map((publish) => JSON.parse(JSON.parse(publish.message as string).default));
@@ -102,9 +71,9 @@ describe('the Lambda with stateful rules', () => {
 
   it('DynamoDB throttling beyond the retries fails the invocation; the retry alerts once, nothing lost or doubled', async () => {
     const handler = container();
-    dynamo.failAll('throttling');
+    lambda.dynamo().failAll('throttling');
     await expect(invoke(handler, createKeyPairRecord('k1', isoAt(0)))).rejects.toThrow(/Rate of requests exceeds the allowed throughput/);
-    dynamo.recover();
+    lambda.dynamo().recover();
     expect(testbed.sns.publishes).toHaveLength(0);
     expect(await invoke(handler, createKeyPairRecord('k1', isoAt(0)))).toEqual({ alerts: 1, duplicates: 0 });
     // Lambda's second retry, or a redelivery: the same alert, recognised as already published.

@@ -1,6 +1,7 @@
 import { accountLabel } from './alert-facts';
 import type { AlertStory, AlertSubject } from './alert-story';
 import { sanitizeInline } from './sanitize-text';
+import { sequenceEventIds } from './sequence-ids';
 import { renderCommand } from './shell-command';
 import { EMAIL_WIDTH, labelledLines, wrap } from './text-layout';
 
@@ -51,7 +52,10 @@ export function alertEmail(story: AlertStory, subject: AlertSubject): string {
     for (const text of story.falsePositives) lines.push(...wrap(text, { firstIndent: '- ', indent: '  ' }));
   }
 
-  lines.push('', ...labelledLines('Event id', sanitizeInline(subject.facts.eventId ?? 'none')), ...labelledLines('Alert id', subject.alertId));
+  // A sequence's alert is about several events: their ids, in order.
+  const stepIds = subject.facts.eventId === undefined ? sequenceEventIds(subject.alert) : [];
+  const eventIds = stepIds.length > 1 ? labelledLines('Event ids', sanitizeInline(stepIds.join(', '))) : labelledLines('Event id', sanitizeInline(subject.facts.eventId ?? stepIds[0] ?? 'none'));
+  lines.push('', ...eventIds, ...labelledLines('Alert id', subject.alertId));
   return lines.join('\n');
 }
 

@@ -136,7 +136,7 @@ const WHO_FIELDS = [
   'aws.cloudtrail.user_identity.invoked_by',
 ];
 
-function describeTerms(fields: readonly string[], values: readonly string[]): string {
+export function describeTerms(fields: readonly string[], values: readonly string[]): string {
   const pairs = fields.map((field, i) => ({ field, value: values[i] ?? '' }));
   const rank = (field: string): number => (WHO_FIELDS.includes(field) ? 0 : field === 'cloud.account.id' ? 2 : 1);
   return pairs
@@ -181,11 +181,11 @@ export function baselineNote(alert: AlertDocument): string | undefined {
   return `Baseline incomplete: the detector has this rule's history only since ${since}, not the whole ${window}; the value may have been seen before that.`;
 }
 
-function capitalize(text: string): string {
+export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function withKibanaAlert(alert: AlertDocument, update: (kibanaAlert: Record<string, unknown>) => Record<string, unknown>): AlertDocument {
+export function withKibanaAlert(alert: AlertDocument, update: (kibanaAlert: Record<string, unknown>) => Record<string, unknown>): AlertDocument {
   const kibana = (typeof alert.kibana === 'object' && alert.kibana !== null ? alert.kibana : {}) as Record<string, unknown>;
   const kibanaAlert = (typeof kibana.alert === 'object' && kibana.alert !== null ? kibana.alert : {}) as Record<string, unknown>;
   return { ...alert, kibana: { ...kibana, alert: update(kibanaAlert) } };

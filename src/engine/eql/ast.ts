@@ -145,3 +145,27 @@ export function eventFiltersOf(query: EqlQuery): readonly EqlEventFilter[] {
   if (query.kind === 'event') return [query.filter];
   return [...query.stages.map((stage) => stage.filter), ...(query.until ? [query.until.filter] : [])];
 }
+
+/** The sub-expressions an expression is made of (none for a literal or a field), for walks over the tree. */
+export function childrenOf(expression: EqlExpression): readonly EqlExpression[] {
+  switch (expression.kind) {
+    case 'literal':
+    case 'field':
+      return [];
+    case 'and':
+    case 'or':
+      return expression.operands;
+    case 'not':
+    case 'negate':
+      return [expression.operand];
+    case 'compare':
+    case 'arithmetic':
+      return [expression.left, expression.right];
+    case 'pattern':
+      return [expression.value, ...expression.patterns];
+    case 'in':
+      return [expression.value, ...expression.list];
+    case 'function':
+      return expression.args;
+  }
+}

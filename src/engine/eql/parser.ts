@@ -17,6 +17,7 @@ import type {
   EqlSequenceStage,
   PatternOperator,
 } from './ast';
+import { childrenOf } from './ast';
 import { compileCidrBlock } from './cidr';
 import { FUNCTION_NAMES, functionSignature } from './function-signatures';
 import { translateLuceneRegex } from './lucene-regex';
@@ -535,27 +536,7 @@ function describeToken(token: EqlToken): string {
 }
 
 function readsRequiredField(expression: EqlExpression): boolean {
-  switch (expression.kind) {
-    case 'literal':
-      return false;
-    case 'field':
-      return !expression.optional;
-    case 'and':
-    case 'or':
-      return expression.operands.some(readsRequiredField);
-    case 'not':
-    case 'negate':
-      return readsRequiredField(expression.operand);
-    case 'compare':
-    case 'arithmetic':
-      return readsRequiredField(expression.left) || readsRequiredField(expression.right);
-    case 'pattern':
-      return readsRequiredField(expression.value);
-    case 'in':
-      return readsRequiredField(expression.value) || expression.list.some(readsRequiredField);
-    case 'function':
-      return expression.args.some(readsRequiredField);
-  }
+  return expression.kind === 'field' ? !expression.optional : childrenOf(expression).some(readsRequiredField);
 }
 
 function describeSide(expression: EqlExpression): string {

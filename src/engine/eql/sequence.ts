@@ -114,6 +114,8 @@ export interface ExpandedStage {
 
 export interface SequenceMatcher {
   readonly query: EqlSequenceQuery;
+  /** The options the stages were compiled with. */
+  readonly options: EqlCompileOptions;
   /** The stages with runs expanded. */
   readonly stages: readonly ExpandedStage[];
   readonly maxspanMilliseconds: number | undefined;
@@ -182,7 +184,7 @@ class Matcher implements SequenceMatcher {
 
   constructor(
     readonly query: EqlSequenceQuery,
-    options: EqlCompileOptions,
+    readonly options: EqlCompileOptions,
   ) {
     this.maxspanMilliseconds = query.maxspan?.milliseconds;
     for (const stage of query.stages) {

@@ -32,9 +32,3 @@ export function isSequenceRule(rule: DetectionRule): boolean {
 export function eqlOptionsOf(rule: DetectionRule): EqlCompileOptions {
   return rule.eventCategoryOverride === undefined ? {} : { eventCategoryField: rule.eventCategoryOverride };
 }
-
-/**
- * Whether sequence rules run. Until the sequence state (src/engine/stateful) is wired into the detector, a sequence
- * rule loads and validates fully but is reported as not running, like a rule of an unsupported type.
- */
-export const SEQUENCE_RULES_RUN = false;

@@ -16,5 +16,5 @@ export { parseRuleToml } from './parse-rule-toml';
 export { RuleFileError, type RuleProblem } from './rule-file-error';
 export { rulePackFromJson, rulePackToJson } from './rule-pack';
 export { SUPPORTED_LANGUAGES, SUPPORTED_RULE_TYPES, validateRule, type ValidateRuleOptions } from './validate-rule';
-export { eqlOptionsOf, eqlQueryOf, isEqlRule, isSequenceRule, SEQUENCE_RULES_RUN } from './eql-rule';
+export { eqlOptionsOf, eqlQueryOf, isEqlRule, isSequenceRule } from './eql-rule';
 export { notRunningKindOf } from './rule-support';

@@ -10,7 +10,7 @@ export interface UnsupportedRule {
   readonly file: string;
   readonly ruleId: string;
   readonly name: string;
-  /** The rule's type, or `eql sequence` for a sequence rule while sequences do not run. */
+  /** The rule's type. */
   readonly type: string;
 }
 

@@ -191,7 +191,6 @@ function checkEqlQuery(query: string, report: (field: string, problem: string) =
 
 /** Why a rule of this type cannot run; shared with the rule pack loader's strict mode. */
 export function unsupportedTypeProblem(type: string): string {
-  if (type === 'eql sequence') return 'eql sequence rules do not run yet (single-event eql rules do)';
   return `"${type}" rules are not supported; this engine runs: ${[...SUPPORTED_RULE_TYPES].join(', ')}`;
 }
 

@@ -9,7 +9,7 @@ export {
   type ThresholdFinding,
 } from './evaluate-stateful';
 export { distinctValues, MAX_COMBINATIONS_PER_EVENT, valueCombinations } from './field-values';
-export { NEW_TERMS_LATENESS_MS, THRESHOLD_LATENESS_MS } from './lateness';
+export { NEW_TERMS_LATENESS_MS, SEQUENCE_LATENESS_MS, THRESHOLD_LATENESS_MS } from './lateness';
 export {
   NEW_TERMS_MACHINE,
   NEW_TERMS_MERGE_MACHINE,
@@ -31,3 +31,25 @@ export {
   type ThresholdOutput,
   type ThresholdState,
 } from './threshold';
+export {
+  evaluateSequenceRule,
+  sequenceRuntime,
+  SUMMARY_FIELDS,
+  type SequenceEvaluation,
+  type SequenceEvent,
+  type SequenceFinding,
+  type SequenceRuleRuntime,
+} from './evaluate-sequence';
+export {
+  MAX_SEQUENCE_EVENTS,
+  sequenceHorizonMs,
+  sequenceIdentity,
+  sequenceMachine,
+  type EventSummary,
+  type FoundSequence,
+  type SequenceInput,
+  type SequenceOutput,
+  type SequenceState,
+  type SequenceStep,
+} from './sequence';
+export { feasibleKey } from './sequence-keys';

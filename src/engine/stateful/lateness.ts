@@ -11,3 +11,10 @@
  */
 export const NEW_TERMS_LATENESS_MS = 24 * 3_600_000;
 export const THRESHOLD_LATENESS_MS = 15 * 60_000;
+
+/**
+ * EQL sequences: 15 minutes, as threshold and for the same reasons: a key's state holds events, and EventBridge does
+ * not deliver a key's events in order (a first step may arrive after its second). An event later than that behind
+ * the newest of its key, and more than the sequence's span before it, is not placed (its partners are gone).
+ */
+export const SEQUENCE_LATENESS_MS = 15 * 60_000;

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * State keys: `<kind>#<rule id>#<hash of the values>`. The hash (SHA-256, 128 bits in base64url) keeps keys short
  * and ASCII whatever the values are (ARNs, user agents); the values themselves are kept in the state for people.
  */
-export function stateKey(kind: 'new_terms' | 'threshold', ruleId: string, values: readonly string[]): string {
+export function stateKey(kind: 'new_terms' | 'threshold' | 'sequence', ruleId: string, values: readonly string[]): string {
   return `${kind}#${ruleId}#${shortHash(JSON.stringify(values), 22)}`;
 }
 

@@ -1,7 +1,7 @@
 /**
  * EQL rules (type = "eql", language = "eql") load like KQL rules: validated with the same kind of error (file,
  * field, line and column in the query), compiled to the parsed query, with `event_category_override` honoured. A
- * sequence rule loads and compiles fully, and is reported as not running while sequences do not.
+ * sequence rule loads and compiles fully, and runs on the state like the other stateful rules.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,24 +111,26 @@ describe('EQL rules: compiled form', () => {
     expect(compiled.matches({ event: { action: 'GetObject' } })).toBe(false);
   });
 
-  it('a sequence rule is loaded and reported as not running yet; the strict loader and the detector refuse it', () => {
+  it('a sequence rule loads and runs, in the strict loader too; the detector wants a state store for it', () => {
     const directory = packWith({ 'a.toml': eqlRule(SINGLE), 'b.toml': eqlRule(SEQUENCE).replace('119c8877-8613-416d-a98a-96b6664ee73a', '00000000-0000-4000-8000-000000000002') });
     const pack = loadRulePack(directory);
-    expect(pack.rules.map((rule) => rule.type)).toEqual(['eql']);
-    expect(pack.unsupported).toEqual([expect.objectContaining({ file: expect.stringMatching(/b\.toml$/), type: 'eql sequence' })]);
-    expect(describeUnsupportedRules(pack.unsupported, pack.rules.length)[0]).toBe('1 of 2 rules not deployed: their types are not supported yet (1 eql sequence)');
-    expect(() => loadRuleDirectory(directory)).toThrow(/b\.toml: rule\.type: eql sequence rules do not run yet/);
-    expect(() => createDetector(compileRules([parseRuleToml(eqlRule(SEQUENCE), 'r.toml')]))).toThrow(/is an eql sequence rule: sequence rules do not run yet/);
+    expect(pack.rules.map((rule) => rule.type)).toEqual(['eql', 'eql']);
+    expect(pack.unsupported).toEqual([]);
+    expect(describeUnsupportedRules(pack.unsupported, pack.rules.length)).toEqual([]);
+    expect(loadRuleDirectory(directory)).toHaveLength(2);
+    expect(() => createDetector(compileRules([parseRuleToml(eqlRule(SEQUENCE), 'r.toml')]))).toThrow(/are new_terms, threshold or eql sequence rules and need a state store/);
   });
 });
 
 describeWithConformance('Elastic\'s 27 AWS EQL rules load', ['elastic-aws-eql-rules'], () => {
-  it('26 run and the sequence is reported; each keeps its event_category_override', () => {
+  it('all 27 run, the sequence among them; each keeps its event_category_override', () => {
     const pack = loadRulePack(conformancePath('elastic-aws-eql-rules'));
-    expect(pack.rules).toHaveLength(26);
-    expect(pack.unsupported.map((rule) => [rule.name, rule.type])).toEqual([['AWS Bedrock Foundation Model Enumeration Followed by Invocation via Long-Term Key', 'eql sequence']]);
+    expect(pack.rules).toHaveLength(27);
+    expect(pack.unsupported).toEqual([]);
     expect(pack.rules.filter((rule) => rule.eventCategoryOverride === 'event.type')).toHaveLength(13);
     const compiled = compileRules(pack.rules);
-    expect(compiled.every((rule) => rule.eql?.query.kind === 'event')).toBe(true);
+    expect(compiled.filter((rule) => rule.eql?.query.kind === 'sequence').map((rule) => rule.rule.name)).toEqual([
+      'AWS Bedrock Foundation Model Enumeration Followed by Invocation via Long-Term Key',
+    ]);
   });
 });

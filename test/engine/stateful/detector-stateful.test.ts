@@ -135,7 +135,7 @@ describe('a threshold rule in the detector', () => {
 describe('the detector refuses', () => {
   it('stateful rules without a state store, naming them', () => {
     expect(() => createDetector(compileRules([newKeyPairRule(), rootBruteForceRule()]))).toThrow(
-      '2 rule(s) ("First EC2 Key Pair Created by a User", "Root Console Login Failures") are new_terms or threshold rules and need a state store',
+      '2 rule(s) ("First EC2 Key Pair Created by a User", "Root Console Login Failures") are new_terms, threshold or eql sequence rules and need a state store',
     );
   });
 });

@@ -3,6 +3,7 @@ import { apiCallNarrator } from './api-call-narrator';
 import { exportTaskNarrator } from './export-task-narrator';
 import { identityNarrator } from './identity-narrator';
 import { ruleNarrator } from './rule-narrator';
+import { sequenceNarrator } from './sequence-narrator';
 import { statefulNarrator } from './stateful-narrator';
 
 /**
@@ -16,6 +17,6 @@ export const EVENT_NARRATORS: readonly EventNarrator[] = [exportTaskNarrator, ap
  * (new terms, threshold, sequences) adds its narrator here to reframe the summary and add its details; so does an
  * enrichment (the source's network and place, the parsed user agent) to add lines to the `who` section.
  */
-export const ALERT_NARRATORS: readonly AlertNarrator[] = [identityNarrator, statefulNarrator, ruleNarrator];
+export const ALERT_NARRATORS: readonly AlertNarrator[] = [identityNarrator, statefulNarrator, sequenceNarrator, ruleNarrator];
 
-export { apiCallNarrator, exportTaskNarrator, identityNarrator, ruleNarrator, statefulNarrator };
+export { apiCallNarrator, exportTaskNarrator, identityNarrator, ruleNarrator, sequenceNarrator, statefulNarrator };
