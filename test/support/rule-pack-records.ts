@@ -5,17 +5,30 @@ import { logLines } from '../../src/conformance/pipeline-comparison';
 import { readRecords } from '../../src/engine/input';
 import { INDEXED_FIELDS } from '../../src/engine/rule-index/record-keys';
 import { compileRules, loadRulePack, type CompiledRule } from '../../src/engine/rules';
+import { isSequenceRule } from '../../src/engine/rules/eql-rule';
 import { cloudTrailDeliveryArbitrary } from '../engine/eventbridge/cloudtrail-event-arbitrary';
 import { conformancePath } from './conformance-data';
 
 const REPO_ROOT = join(__dirname, '../..');
 export const ELASTIC_PACK = conformancePath('elastic-aws-kuery-rules');
 export const hasElasticPack = existsSync(ELASTIC_PACK);
+export const ELASTIC_EQL_PACK = conformancePath('elastic-aws-eql-rules');
+export const hasElasticEqlPack = existsSync(ELASTIC_EQL_PACK);
 
-/** Every rule of Elastic's AWS pack (query, new_terms, threshold) when available, and always the packaged rules. */
+/**
+ * Every rule of Elastic's AWS packs when available (the kuery pack's query, new_terms and threshold rules, the EQL
+ * pack's single-event rules: sequences do not run yet), and always the packaged rules.
+ */
 export function everyPackRule(): CompiledRule[] {
-  return compileRules([...loadRulePack(join(REPO_ROOT, 'rules')).rules, ...(hasElasticPack ? loadRulePack(ELASTIC_PACK).rules : [])]);
+  return compileRules([
+    ...loadRulePack(join(REPO_ROOT, 'rules')).rules,
+    ...(hasElasticPack ? loadRulePack(ELASTIC_PACK).rules : []),
+    ...(hasElasticEqlPack ? loadRulePack(ELASTIC_EQL_PACK).rules.filter((rule) => !isSequenceRule(rule)) : []),
+  ]);
 }
+
+/** How many rules everyPackRule loads here: 1 packaged, 139 of the kuery pack, 26 single-event EQL rules. */
+export const EVERY_PACK_RULE_COUNT = 1 + (hasElasticPack ? 139 : 0) + (hasElasticEqlPack ? 26 : 0);
 
 function filesUnder(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
