@@ -113,9 +113,41 @@ export function deliveryAimedAtSomeRule(rules: readonly CompiledRule[]): fc.Arbi
         odd: fc.integer({ min: 0, max: 3 }),
       }),
     )
-    .map(({ record, envelope, changes, odd }) => ({
-      // Three times in four the record stays as aimed (so that it matches), else one or two members get odd values.
-      record: odd === 0 ? changes.reduce((changed, [path, value]) => withValueAt(changed, path, value), record) : record,
-      envelope,
-    }));
+    .chain(({ record, envelope, changes, odd }) =>
+      fc.record({
+        // Three times in four the record stays as aimed (so that it matches), else one or two members get odd values.
+        record: fc.constant(odd === 0 ? changes.reduce((changed, [path, value]) => withValueAt(changed, path, value), record) : record),
+        envelope: fc.constant(envelope),
+        payloadShape: fc.constantFrom('as generated', 'as generated', 'arrays', 'dotted keys', 'numbers'),
+      }),
+    )
+    .map(({ record, envelope, payloadShape }) => ({ record: reshapePayload(record, payloadShape), envelope }));
+}
+
+/**
+ * The same request parameters in shapes the flattened payload fields read alike or not: every value also in an array
+ * (`{"key": ["a", "x"]}`), nested members as one dotted key (`{"a.b": 1}` is `a.b` to KQL), strings as numbers.
+ */
+function reshapePayload(record: Record<string, unknown>, shape: string): Record<string, unknown> {
+  const parameters = record.requestParameters;
+  if (shape === 'as generated' || typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) return record;
+  const reshape = (value: unknown, prefix: string, into: Record<string, unknown>): void => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const [key, inner] of Object.entries(value)) {
+        if (shape === 'dotted keys') reshape(inner, prefix === '' ? key : `${prefix}.${key}`, into);
+        else {
+          const nested: Record<string, unknown> = {};
+          reshape(inner, '', nested);
+          into[key] = typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? nested : nested[''];
+        }
+      }
+      return;
+    }
+    if (shape === 'arrays') into[prefix] = [value, 'x'];
+    else if (shape === 'numbers') into[prefix] = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+    else into[prefix] = value;
+  };
+  const reshaped: Record<string, unknown> = {};
+  reshape(parameters, '', reshaped);
+  return { ...record, requestParameters: reshaped };
 }

@@ -1,5 +1,9 @@
 import { asKeyword, isJsonObject } from '../ecs/json-values';
 import { removeEmptyValues } from '../ecs/null-removal';
+import type { KqlNode } from '../kql/ast';
+import { someValueAt, type FieldPath } from '../kql/document-access';
+import { numberFromLiteral } from '../kql/value-matchers';
+import type { RequiredValues } from './required-values';
 
 /**
  * The ECS fields the rule index can read straight from a raw CloudTrail record, each with the record path the
@@ -41,4 +45,52 @@ export function keywordAt(record: Record<string, unknown>, path: readonly string
   // Containers never yield a keyword; skipping them avoids null removal's deep copy.
   if (typeof current === 'object' && current !== null) return undefined;
   return asKeyword(removeEmptyValues(current));
+}
+
+/**
+ * The flattened payloads (`aws.cloudtrail.flattened.request_parameters.key`, ...): the record's own payload object
+ * after null removal, when its Java string is short enough, else absent. Either way every string the document holds
+ * at such a field is a string the raw payload holds at the same path, so a demand on it can be checked on the raw
+ * record. Numbers and booleans keep their JSON type there, and KQL compares them with a literal as numbers and as
+ * `true`/`false`: `payloadDemand` drops a demand that such a value could meet.
+ */
+export const FLATTENED_PAYLOADS: ReadonlyMap<string, string> = new Map([
+  ['aws.cloudtrail.flattened.request_parameters', 'requestParameters'],
+  ['aws.cloudtrail.flattened.response_elements', 'responseElements'],
+  ['aws.cloudtrail.flattened.additional_eventdata', 'additionalEventData'],
+  ['aws.cloudtrail.flattened.service_event_details', 'serviceEventDetails'],
+]);
+
+/** The flattened payload fields a query names (literal names only), each with its payload member and inner path. */
+export function payloadFieldsOf(query: KqlNode): { field: string; member: string; inner: string }[] {
+  const found = new Map<string, { field: string; member: string; inner: string }>();
+  const visit = (node: KqlNode): void => {
+    if (node.type === 'and' || node.type === 'or') node.children.forEach(visit);
+    else if (node.type === 'not') visit(node.child);
+    else if (node.type === 'is' && node.field !== null && node.field.kind === 'literal') {
+      const name = node.field.value;
+      for (const [prefix, member] of FLATTENED_PAYLOADS) {
+        if (name.startsWith(`${prefix}.`)) found.set(name, { field: name, member, inner: name.slice(prefix.length + 1) });
+      }
+    }
+  };
+  visit(query);
+  return [...found.values()];
+}
+
+/** A demand on a flattened payload field, or 'any' where a number or boolean there could meet it. */
+export function payloadDemand(demand: RequiredValues): RequiredValues {
+  if (demand === 'any') return demand;
+  return demand.exact.some((value) => numberFromLiteral(value) !== undefined || value === 'true' || value === 'false') ? 'any' : demand;
+}
+
+/** Every string at `inner` (arrays unrolled, dotted keys alike, as KQL reads it) of the record's payload `member`. */
+export function payloadStrings(record: Record<string, unknown>, member: string, inner: FieldPath): string[] {
+  const values: string[] = [];
+  if (!Object.prototype.hasOwnProperty.call(record, member)) return values;
+  someValueAt(record[member], inner, (value) => {
+    if (typeof value === 'string') values.push(value);
+    return false;
+  });
+  return values;
 }

@@ -1,7 +1,8 @@
 import type { CompiledRule } from '../rules/detection-rule';
 import { FieldIndex } from './field-index';
 import { isJsonObject } from '../ecs/json-values';
-import { INDEXED_FIELDS, keywordAt } from './record-keys';
+import { compileFieldPath } from '../kql/document-access';
+import { INDEXED_FIELDS, keywordAt, payloadDemand, payloadFieldsOf, payloadStrings } from './record-keys';
 import { requiredValues } from './required-values';
 
 /** Distinct values (per field) and value combinations remembered; trails repeat a few hundred, so this rarely fills up. */
@@ -17,10 +18,12 @@ export interface RuleIndex {
   readonly unindexed: readonly CompiledRule[];
 }
 
-/** One indexed field: where its value is in the raw record, which rules each value lets through. */
+/** One indexed field: how to read its values from the raw record, which rules each value lets through. */
 interface IndexedField {
-  readonly path: readonly string[];
-  readonly index: FieldIndex;
+  /** The field's values in the record, as one memo key: undefined when absent. */
+  readonly read: (record: Record<string, unknown>) => string | undefined;
+  /** Marks the rules the values behind a key let through. */
+  readonly mark: (key: string | undefined, allowed: Uint8Array) => void;
   /** Value → id of the set of rules it lets through (values letting the same rules through share an id). */
   readonly classOf: Map<string | undefined, number>;
 }
@@ -33,12 +36,35 @@ interface IndexedField {
  */
 export function createRuleIndex(rules: readonly CompiledRule[]): RuleIndex {
   const fields: IndexedField[] = [];
+  const constrains = new Set<CompiledRule>();
   for (const [field, path] of INDEXED_FIELDS) {
     const demands = rules.map((rule) => requiredValues(rule.ast, field));
+    rules.forEach((rule, n) => demands[n] !== 'any' && constrains.add(rule));
     if (demands.every((demand) => demand === 'any')) continue;
-    fields.push({ path, index: new FieldIndex(demands), classOf: new Map() });
+    const index = new FieldIndex(demands);
+    fields.push({ read: (record) => keywordAt(record, path), mark: (value, allowed) => index.markCandidates(value, allowed), classOf: new Map() });
   }
-  const unindexed = rules.filter((rule) => [...INDEXED_FIELDS.keys()].every((field) => requiredValues(rule.ast, field) === 'any'));
+  // Flattened payload fields (a request parameter's value, ...): every string there, through arrays.
+  const payloadFields = new Map(rules.flatMap((rule) => payloadFieldsOf(rule.ast)).map((found) => [found.field, found]));
+  for (const { field, member, inner } of payloadFields.values()) {
+    const demands = rules.map((rule) => payloadDemand(requiredValues(rule.ast, field)));
+    rules.forEach((rule, n) => demands[n] !== 'any' && constrains.add(rule));
+    if (demands.every((demand) => demand === 'any')) continue;
+    const index = new FieldIndex(demands);
+    const innerPath = compileFieldPath(inner);
+    fields.push({
+      read(record) {
+        const values = payloadStrings(record, member, innerPath);
+        return values.length === 0 ? undefined : JSON.stringify(values);
+      },
+      mark(key, allowed) {
+        if (key === undefined) index.markCandidates(undefined, allowed);
+        else for (const value of JSON.parse(key) as string[]) index.markCandidates(value, allowed);
+      },
+      classOf: new Map(),
+    });
+  }
+  const unindexed = rules.filter((rule) => !constrains.has(rule));
   // The distinct rule sets a field's values let through, by their text (one byte per rule), and their ids.
   const classIds = new Map<string, number>();
   const classSets: Uint8Array[] = [];
@@ -49,7 +75,7 @@ export function createRuleIndex(rules: readonly CompiledRule[]): RuleIndex {
     const known = field.classOf.get(value);
     if (known !== undefined) return known;
     const allowed = new Uint8Array(rules.length);
-    field.index.markCandidates(value, allowed);
+    field.mark(value, allowed);
     const key = allowed.join('');
     let id = classIds.get(key);
     if (id === undefined) {
@@ -77,7 +103,7 @@ export function createRuleIndex(rules: readonly CompiledRule[]): RuleIndex {
     candidatesFor(record) {
       if (!isJsonObject(record)) return undefined;
       if (fields.length === 0) return rules;
-      const values = fields.map((field) => keywordAt(record, field.path));
+      const values = fields.map((field) => field.read(record));
       let ids: number[];
       let started: number;
       do {

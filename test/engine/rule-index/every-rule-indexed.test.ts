@@ -77,6 +77,19 @@ describe('every rule of the pack is indexable', () => {
     const agent = createRuleIndex(compileRules([{ ...seed, ruleId: 'a', query: 'user_agent.original: *Cyberduck*' }]));
     expect(agent.candidatesFor({ userAgent: 'Cyberduck/8.7 (Mac OS X)' })).toHaveLength(1);
     expect(agent.candidatesFor({ userAgent: 'cyberduck/8.7' })).toHaveLength(0);
+    // A flattened payload field: every string at its path, through arrays and dotted keys, as KQL reads it.
+    const key = createRuleIndex(compileRules([{ ...seed, ruleId: 'k', query: 'aws.cloudtrail.flattened.request_parameters.key: (*/.aws/credentials or "id_rsa")' }]));
+    expect(key.candidatesFor({ requestParameters: { key: 'home/.aws/credentials' } })).toHaveLength(1);
+    expect(key.candidatesFor({ requestParameters: { key: ['a.csv', 'id_rsa'] } })).toHaveLength(1);
+    expect(key.candidatesFor({ requestParameters: { 'key': [['x'], ['home/.aws/credentials']] } })).toHaveLength(1);
+    expect(key.candidatesFor({ requestParameters: { key: 'a.csv' } })).toHaveLength(0);
+    expect(key.candidatesFor({ requestParameters: { key: 7 } })).toHaveLength(0);
+    const nested = createRuleIndex(compileRules([{ ...seed, ruleId: 'n', query: 'aws.cloudtrail.flattened.request_parameters.a.b: X*' }]));
+    expect(nested.candidatesFor({ requestParameters: { 'a.b': 'X1' } })).toHaveLength(1);
+    expect(nested.candidatesFor({ requestParameters: { a: [{ b: 'Y' }, { b: 'X2' }] } })).toHaveLength(1);
+    expect(nested.candidatesFor({ requestParameters: { a: { b: 'Y' } } })).toHaveLength(0);
+    // A number or boolean keeps its JSON type there and KQL compares it as such: no demand is taken from `42`.
+    expect(createRuleIndex(compileRules([{ ...seed, ruleId: 'p', query: 'aws.cloudtrail.flattened.request_parameters.port: 42' }])).unindexed).toHaveLength(1);
     // An `or` over two fields constrains neither: such a rule is tried on every record.
     expect(createRuleIndex(compileRules([{ ...seed, ruleId: 'o', query: 'aws.cloudtrail.user_identity.type: "7" or user_agent.original: *Cyberduck*' }])).unindexed).toHaveLength(1);
   });

@@ -126,12 +126,12 @@ describe('records no rule can match', () => {
   it('are never normalized', async () => {
     let normalizerReads = 0;
     const record = { eventSource: 'nothing.amazonaws.com', eventName: 'NothingAtAll', eventTime: '2026-01-01T00:00:00Z' };
-    // The index reads only the members it keys on; the normalizer reads every member, requestParameters included.
-    Object.defineProperty(record, 'requestParameters', {
+    // The index reads only the members it keys on; the normalizer reads every member, tlsDetails included.
+    Object.defineProperty(record, 'tlsDetails', {
       enumerable: true,
       get: () => {
         normalizerReads += 1;
-        return { bucketName: 'b' };
+        return { tlsVersion: 'TLSv1.3' };
       },
     });
     expect(await detector.detect(record, context)).toEqual([]);
