@@ -26,10 +26,14 @@ export const INDEXED_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
 ]);
 
 /**
- * Indexed fields with a handful of values, most of them common (`AssumedRole` is on most records of a trail): a demand
- * on them makes a poor raw needle, so the pre-filter prefers any other demand of the rule.
+ * How poor a raw needle a demand on an indexed field makes, as a factor on its breadth: fields with few values, most
+ * of them common (`AssumedRole` is on most records of a trail; `ec2.amazonaws.com` on a fifth of them), against an
+ * API name or a part of a user agent, which few records hold. The pre-filter takes a rule's cheapest demand.
  */
-export const FEW_VALUE_FIELDS: ReadonlySet<string> = new Set(['aws.cloudtrail.user_identity.type']);
+export const NEEDLE_COST: ReadonlyMap<string, number> = new Map([
+  ['event.provider', 1e7],
+  ['aws.cloudtrail.user_identity.type', 1e9],
+]);
 
 /**
  * The keyword value the normalizer will write for `path` of a raw record, computed with the normalizer's own steps
