@@ -1,5 +1,5 @@
-import { sanitizeInline } from '../engine/alerts';
-import { RuleFileError } from '../engine/rules';
+import { sanitizeInline } from '../engine/alerts/sanitize-text';
+import { RuleFileError } from '../engine/rules/rule-file-error';
 
 /**
  * Text for one line written to a terminal. File names, S3 keys, rule names and exception list ids come from whoever

@@ -3,6 +3,7 @@ import type { AlertDocument, DetectionContext } from './alerts/alert-types';
 import { getText } from './alerts/field-access';
 import { withNewTermsFields, withThresholdFields } from './alerts/stateful-fields';
 import { normalizeCloudTrail } from './ecs';
+import { NORMALIZATION_STEPS, runSteps, stepsFor, type NormalizationStep } from './ecs/normalize-cloudtrail';
 import type { EcsDocument } from './ecs/ecs-document';
 import type { Enrichment } from './enrichment/enrichment';
 import { createRuleIndex } from './rule-index';
@@ -57,8 +58,10 @@ export interface Detector {
 
 /**
  * Detections are the same as testing every rule against every normalized record, but a rule index first narrows
- * the rules to those whose required `event.provider` / `event.action` fit the raw record, and a record no rule
- * can match is never normalized at all: most of a trail matches nothing, and normalization is the costly part.
+ * the rules to those whose required values (`event.provider`, `event.action`, the user's type, ...) fit the raw
+ * record, a record no rule can match is never normalized at all, and the others are first normalized only as far as
+ * the candidate rules' queries read (`fieldsRead`): most of a trail matches nothing, and normalization is the costly
+ * part. Alerts, exceptions and stateful rules always see the whole document.
  * A new_terms or threshold rule that matches goes on to its state (docs/stateful-rules.md).
  */
 export function createDetector(rules: readonly CompiledRule[], options: DetectorOptions = {}): Detector {
@@ -77,19 +80,38 @@ export function createDetector(rules: readonly CompiledRule[], options: Detector
   const newTermsRuleIds = statefulRules.filter((compiled) => compiled.rule.newTerms).map((compiled) => compiled.rule.ruleId);
   const coverage = state && newTermsRuleIds.length > 0 ? new BaselineCoverage(state, newTermsRuleIds, options.coverage) : undefined;
 
+  const plans = new WeakMap<readonly CompiledRule[], readonly NormalizationStep[] | 'all'>();
+  /** The normalization steps the rules' queries depend on ('all': every step), derived once per candidate list. */
+  function planFor(candidates: readonly CompiledRule[]): readonly NormalizationStep[] | 'all' {
+    let plan = plans.get(candidates);
+    if (plan === undefined) {
+      const fields = new Set<string>();
+      let everything = false;
+      for (const rule of candidates) {
+        if (rule.fieldsRead === undefined || rule.fieldsRead === 'all') everything = true;
+        else for (const field of rule.fieldsRead) fields.add(field);
+      }
+      const steps = everything ? NORMALIZATION_STEPS : stepsFor([...fields]);
+      plan = steps.length === NORMALIZATION_STEPS.length ? 'all' : steps;
+      plans.set(candidates, plan);
+    }
+    return plan;
+  }
+
   return {
     rules,
     async detect(record, context) {
       // Undefined for a non-object record: normalizing it below raises the same error as without the index.
-      const candidates = index.candidatesFor(record);
-      if (candidates !== undefined && candidates.length === 0) return [];
-      const document = normalizeCloudTrail(record, {
-        receivedAt: context.receivedAt,
-        original: context.original,
-        envelope: context.envelope,
-        enrichment: options.enrichment,
-      });
-      const matched = (candidates ?? rules).filter((rule) => rule.matches(document));
+      const indexed = index.candidatesFor(record);
+      if (indexed !== undefined && indexed.length === 0) return [];
+      const candidates = indexed ?? rules;
+      const normalizeOptions = { receivedAt: context.receivedAt, original: context.original, envelope: context.envelope, enrichment: options.enrichment };
+      // Only the fields the candidate rules read first (most events match nothing); the whole document for the alert.
+      const plan = planFor(candidates);
+      let document = plan === 'all' ? normalizeCloudTrail(record, normalizeOptions) : runSteps(record, normalizeOptions, plan);
+      const matched = candidates.filter((rule) => rule.matches(document));
+      if (matched.length === 0) return [];
+      if (plan !== 'all') document = normalizeCloudTrail(record, normalizeOptions);
       if (!matched.some(needsState)) {
         return matched.map((rule) => ({ rule, alert: buildAlert(rule.rule, document, context), document, alertKey: '' }));
       }

@@ -89,6 +89,18 @@ describe('docs/', () => {
     expect(dead).toEqual([]);
   });
 
+  it('has no placeholder left where a figure or a section belongs (BENCHMARK_PLACEHOLDER, TODO, TBD)', () => {
+    const left: string[] = [];
+    for (const file of [join(ROOT, 'README.md'), ...docFiles.map((name) => join(DOCS, name))]) {
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, n) => {
+          if (/\b[A-Z][A-Z0-9]*_PLACEHOLDER\b|\bPLACEHOLDER\b|\bTODO\b|\bTBD\b/.test(line)) left.push(`${file.slice(ROOT.length + 1)}:${n + 1}: ${line.trim()}`);
+        });
+    }
+    expect(left).toEqual([]);
+  });
+
   it('shows the sample alert (subject, attributes, e-mail and JSON) exactly as the code makes it', () => {
     const page = readFileSync(join(DOCS, 'alert.md'), 'utf8');
     const example = alertExample();

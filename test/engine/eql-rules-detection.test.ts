@@ -50,7 +50,7 @@ describeWithConformance('single-event AWS EQL rules in the detector and scan', [
     }
   });
 
-  it('the rule index narrows an EQL rule by the provider its query requires, and still offers a rule it cannot narrow', () => {
+  it('the rule index narrows an EQL rule by the provider its query requires, or by the user agent it looks for', () => {
     const compiled = compileRules(pack.rules);
     const index = createRuleIndex(compiled);
     const rds = compiled.find((rule) => rule.rule.name === 'AWS RDS DB Snapshot Shared with Another Account');
@@ -58,8 +58,10 @@ describeWithConformance('single-event AWS EQL rules in the detector and scan', [
     const s3Call = { eventSource: 's3.amazonaws.com', eventName: 'GetObject' };
     expect(index.candidatesFor(s3Call)).not.toContain(rds);
     expect(index.candidatesFor({ eventSource: 'rds.amazonaws.com', eventName: 'ModifyDBSnapshotAttribute' })).toContain(rds);
-    // Any provider and action may carry a suspicious user agent.
-    expect(index.candidatesFor(s3Call)).toContain(userAgent);
+    // Any provider and action may carry a suspicious user agent, but only a user agent holding one of its parts.
+    expect(index.candidatesFor({ ...s3Call, userAgent: 'aws-cli/2.15 distrib#kali.2024' })).toContain(userAgent);
+    expect(index.candidatesFor({ ...s3Call, userAgent: 'aws-cli/2.15 Linux' })).not.toContain(userAgent);
+    expect(index.candidatesFor(s3Call)).not.toContain(userAgent);
   });
 
   it('an EQL alert carries type and language eql and the rule\'s event_category_override, as Kibana\'s rule API names them', async () => {

@@ -18,6 +18,13 @@ function isScalar(value: unknown): boolean {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
+/** The `aws.cloudtrail.*` fields `mapEventMetadata` writes (besides `cloud.service.name` and `event.*`). */
+export const METADATA_FIELDS: readonly string[] = [
+  'event_version', 'event_category', 'event_type', 'request_id', 'api_version', 'management_event', 'read_only',
+  'recipient_account_id', 'shared_event_id', 'vpc_endpoint_id', 'vpc_endpoint_account_id', 'addendum',
+  'session_credential_from_console', 'error_code', 'error_message', 'resources',
+].map((name) => `aws.cloudtrail.${name}`);
+
 /** Event metadata that maps one-to-one onto `event.*` and `aws.cloudtrail.*`. */
 export function mapEventMetadata(json: JsonObject, doc: DocumentBuilder, envelopeId: string | undefined): void {
   const eventSource = asKeyword(json.eventSource);
@@ -70,14 +77,23 @@ export function mapCloud(json: JsonObject, doc: DocumentBuilder, envelope: Envel
 
 /**
  * `source.address` keeps whatever CloudTrail logged (IP, service host name, "AWS Internal"); `source.ip` only a real
- * address, and only that is looked up (geo, then AS, as the pipeline's two geoip processors). Then the user agent.
- * Enrichment results are copied into the document: the lookups cache and share them.
+ * address. Then the user agent. The lookups on them are `mapSourceEnrichment`'s.
  */
-export function mapSource(json: JsonObject, doc: DocumentBuilder, enrichment: Enrichment = {}): void {
+export function mapSource(json: JsonObject, doc: DocumentBuilder): void {
   const address = asKeyword(json.sourceIPAddress);
   doc.set('source.address', address);
+  if (isIpAddress(address)) doc.set('source.ip', address);
+  doc.set('user_agent.original', asKeyword(json.userAgent));
+}
+
+/**
+ * Only a real address is looked up (geo, then AS, as the pipeline's two geoip processors), then the user agent is
+ * parsed. Enrichment results are copied into the document: the lookups cache and share them. Runs right after
+ * `mapSource`, so the fields keep the order they had when both were one step.
+ */
+export function mapSourceEnrichment(json: JsonObject, doc: DocumentBuilder, enrichment: Enrichment = {}): void {
+  const address = asKeyword(json.sourceIPAddress);
   if (isIpAddress(address)) {
-    doc.set('source.ip', address);
     const geo = enrichment.ip?.geo(address);
     if (geo !== undefined) doc.set('source.geo', { ...geo, ...(geo.location ? { location: { ...geo.location } } : {}) });
     const as = enrichment.ip?.as(address);
@@ -85,7 +101,6 @@ export function mapSource(json: JsonObject, doc: DocumentBuilder, enrichment: En
     doc.set('source.as.organization.name', as?.organizationName);
   }
   const userAgent = asKeyword(json.userAgent);
-  doc.set('user_agent.original', userAgent);
   if (userAgent !== undefined && enrichment.userAgent !== undefined) {
     const parsed = enrichment.userAgent.parse(userAgent);
     doc.set('user_agent.name', parsed.name);

@@ -20,17 +20,18 @@ export const PAYLOAD_MEMBERS: ReadonlySet<string> = new Set(PAYLOAD_FIELDS.map((
  * the object itself under `aws.cloudtrail.flattened`. The cleaned record is a private copy, so the
  * flattened object is shared rather than copied again.
  */
-export function mapPayloads(json: JsonObject, doc: DocumentBuilder): void {
-  for (const [memberName, fieldName] of PAYLOAD_FIELDS) {
-    const payload = json[memberName];
-    if (payload === undefined) continue;
-    const keyword = toJavaString(payload);
-    doc.set(`aws.cloudtrail.${fieldName}`, keyword);
-    // Only objects have a flattened form; a scalar payload keeps just its string.
-    if (isJsonObject(payload) && keyword.length < FLATTENED_MAX_STRING_LENGTH) {
-      doc.set(`aws.cloudtrail.flattened.${fieldName}`, payload);
-    }
+export function mapPayload(json: JsonObject, doc: DocumentBuilder, memberName: string, fieldName: string): void {
+  const payload = json[memberName];
+  if (payload === undefined) return;
+  const keyword = toJavaString(payload);
+  doc.set(`aws.cloudtrail.${fieldName}`, keyword);
+  // Only objects have a flattened form; a scalar payload keeps just its string.
+  if (isJsonObject(payload) && keyword.length < FLATTENED_MAX_STRING_LENGTH) {
+    doc.set(`aws.cloudtrail.flattened.${fieldName}`, payload);
   }
+}
+
+export function mapInsightDetails(json: JsonObject, doc: DocumentBuilder): void {
   const insightDetails = json.insightDetails;
   if (isJsonObject(insightDetails)) doc.set('aws.cloudtrail.flattened.insight_details', insightDetails);
 }

@@ -66,7 +66,7 @@ export async function inflateObject(bytes: Uint8Array, maxBytes: number = DEFAUL
       notes.push({ severity: 'error', message: `damaged gzip header at byte offset ${offset}: ${members > 0 ? 'the member before it was read, the rest was not' : 'nothing could be read'}` });
       return { bytes: output.result(), complete: false, notes };
     }
-    const member = await inflateMember(bytes, offset + header, output);
+    const member = await inflateMember(bytes, offset + header, output, members === 0);
     if (member.kind === 'limit') {
       notes.push(overLimit(maxBytes));
       return { bytes: output.result(), complete: false, notes };
@@ -127,8 +127,39 @@ type MemberResult =
 /** zlib.crc32 exists from Node 20.15 / 22.2; without it the trailer's CRC is not checked (the length still is). */
 const crc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
+/**
+ * Inflates the raw deflate data starting at `start` into `output`; resolves how it ended. A sound member within the
+ * limit (nearly every one) is inflated in one synchronous call, natively, without a round trip per chunk through
+ * zlib's thread pool; anything else (damage, a cut, the limit) is inflated again, streaming, to salvage what comes
+ * before the problem. Only the first member (CloudTrail writes one) is tried so, and the call may only produce what the
+ * object's last four bytes (the gzip trailer's length of a one-member object) announce, and only when that fits the
+ * limit: a bomb of many members, or a trailer that lies, is inflated as before, streaming, in bounded slices.
+ */
+function inflateMember(bytes: Uint8Array, start: number, output: OutputBuffer, first: boolean): Promise<MemberResult> {
+  const announced = first && bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : Infinity;
+  const whole = announced <= output.remaining() ? inflateWholeMember(bytes, start, announced) : undefined;
+  if (whole !== undefined) {
+    output.append(whole.buffer);
+    return Promise.resolve({ kind: 'done', consumed: whole.consumed, crc: crc32 === undefined ? undefined : crc32(whole.buffer), length: whole.buffer.length });
+  }
+  return inflateMemberStreaming(bytes, start, output);
+}
+
+/** One member inflated in one call, with the input bytes it used; undefined when it is damaged, cut or too large. */
+function inflateWholeMember(bytes: Uint8Array, start: number, limit: number): { buffer: Buffer; consumed: number } | undefined {
+  try {
+    const { buffer, engine } = zlib.inflateRawSync(bytes.subarray(start), { maxOutputLength: Math.max(1, limit), info: true }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
+    return buffer.length <= limit ? { buffer, consumed: engine.bytesWritten } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Inflates the raw deflate data starting at `start` into `output`, streaming; resolves how it ended. */
-function inflateMember(bytes: Uint8Array, start: number, output: OutputBuffer): Promise<MemberResult> {
+function inflateMemberStreaming(bytes: Uint8Array, start: number, output: OutputBuffer): Promise<MemberResult> {
   return new Promise((resolve) => {
     const inflater = zlib.createInflateRaw();
     let crc = crc32 === undefined ? undefined : 0;
@@ -174,6 +205,11 @@ class OutputBuffer {
   private length = 0;
 
   constructor(private readonly maxBytes: number) {}
+
+  /** Bytes that still fit under the limit. */
+  remaining(): number {
+    return this.maxBytes - this.length;
+  }
 
   /** False (and the chunk cut to what still fits) once the limit would be passed. */
   append(chunk: Buffer): boolean {

@@ -1,7 +1,9 @@
 /**
  * Prepares input objects (prepareContent: inflate within the per-object limit, then the raw pre-filter: nearly all of
- * a scan's work when the rules are selective) ahead of the consumer: large objects on worker threads, several at
- * once, small ones inline, while the main thread parses the few kept records and runs the detector. Entries come out
+ * a scan's work when the rules are selective) ahead of the consumer on worker threads, several at once, while the
+ * main thread parses the few kept records and runs the detector. Small objects stay inline only until the scan has
+ * seen enough to pay for starting the threads (a scan of a few small files never starts them); after that they go
+ * to the workers too, many in flight at once so that no worker idles between them. Entries come out
  * in their original order, each with its prepared content, so the scan's output stays deterministic. Each object is
  * inflated exactly once: where its preparation fails (a worker dying), that object is reported, never inflated again.
  */
@@ -14,8 +16,21 @@ import { prepareContent, type PreparedContent } from './prepare-content';
 import type { RawPrefilter } from './raw-prefilter';
 import { prefilterForRules } from './read-prefiltered';
 
-/** Smaller inputs are cheaper to do inline than to post to a worker. */
+/** An input this large goes to a worker at once. */
 export const WORKER_MIN_BYTES = 64 * 1024;
+
+/**
+ * Once the scan has read this much (compressed), every input goes to the workers: starting them (tens of ms each)
+ * is then paid back, and real trails are mostly objects of a few tens of KB, far below WORKER_MIN_BYTES.
+ */
+export const POOL_AFTER_BYTES = 256 * 1024;
+
+/**
+ * Small inputs in flight at once: up to this many, while their compressed bytes stay under AHEAD_BYTES. Since gzip
+ * inflates at most about 1032:1, what they can inflate to stays near a quarter of a GiB even if every one is a bomb.
+ */
+export const MAX_AHEAD = 32;
+export const AHEAD_BYTES = 256 * 1024;
 
 /** Workers to use: `CTSD_SCAN_WORKERS` when set (0 turns them off), else one per core when there are at least two. */
 export function defaultWorkerCount(): number {
@@ -50,11 +65,12 @@ export interface PrepareOptions {
 
 /**
  * Passes `entries` through in order, each content entry with its prepared content, computed up to 2 × workers (at
- * least 2) entries ahead of the consumer. Memory stays bounded whatever the objects inflate to: each worker (and the
- * main thread) inflates one object at a time, and no further entry is started while the inflated content waiting
- * for the consumer exceeds the per-object limit. So at most (workers + 1) objects are being inflated and about one
- * limit's worth waits: with 2 workers and the 256 MiB default, well under 2 GB even for an archive of gzip bombs
- * (six of them over s3:// took 16.9 GB when every read inflated at once).
+ * least 2) entries ahead of the consumer, or up to MAX_AHEAD while those in flight are small (AHEAD_BYTES). Memory
+ * stays bounded whatever the objects inflate to: each worker (and the main thread) inflates one object at a time,
+ * and no further entry is started while the inflated content waiting for the consumer exceeds the per-object limit.
+ * So at most (workers + 1) objects are being inflated and about one limit's worth (plus what AHEAD_BYTES of small
+ * objects inflate to) waits: with 2 workers and the 256 MiB default, well under 2 GB even for an archive of gzip
+ * bombs (six of them over s3:// took 16.9 GB when every read inflated at once).
  */
 export async function* prepareEntries<E extends ContentLike>(entries: AsyncIterable<E>, rules: readonly CompiledRule[], options: PrepareOptions = {}): AsyncGenerator<PreparedEntry<E>> {
   const filter = prefilterForRules(rules);
@@ -63,11 +79,16 @@ export async function* prepareEntries<E extends ContentLike>(entries: AsyncItera
   let pool: WorkerPool | undefined;
   let inline: Promise<unknown> = Promise.resolve(); // the main thread's preparations, one after the other
   let waitingBytes = 0; // inflated bytes prepared and not yet taken by the consumer
+  let aheadBytes = 0; // compressed bytes of the entries in flight
+  let unknownSizes = 0; // entries pulled whose content has not arrived yet (their size is not counted in aheadBytes)
+  let seenBytes = 0; // compressed bytes of every entry so far
   const prepare = async (entry: E): Promise<PreparedEntry<E>> => {
     const content = contentOf(entry);
     if (content === undefined) return { entry };
+    aheadBytes += content.length;
+    seenBytes += content.length;
     let prepared: PreparedContent;
-    if (workers < 1 || content.length < WORKER_MIN_BYTES) {
+    if (workers < 1 || (content.length < WORKER_MIN_BYTES && seenBytes <= POOL_AFTER_BYTES && pool === undefined)) {
       const turn = inline.then(() => prepareContent(content, entry.displayPath, maxBytes, filter));
       inline = turn.catch(() => undefined);
       prepared = await turn;
@@ -81,13 +102,25 @@ export async function* prepareEntries<E extends ContentLike>(entries: AsyncItera
   const iterator = entries[Symbol.asyncIterator]();
   const ahead: Promise<IteratorResult<PreparedEntry<E>>>[] = [];
   let exhausted = false;
+  let stopped = false;
   const pull = (): void => {
-    while (!exhausted && ahead.length < Math.max(2, workers * 2) && waitingBytes <= maxBytes) {
+    if (stopped) return;
+    // Beyond the usual window only while the size of everything in flight is known and small.
+    const room = (): boolean =>
+      ahead.length < Math.max(2, workers * 2) || (workers > 0 && unknownSizes === 0 && ahead.length < MAX_AHEAD && aheadBytes < AHEAD_BYTES);
+    while (!exhausted && room() && waitingBytes <= maxBytes) {
       // Each pull waits for the previous one: async generators queue next() calls, and the chain keeps the order.
+      unknownSizes += 1;
       ahead.push(
-        iterator.next().then(async (next) => {
-          if (next.done) exhausted = true;
-          return next.done ? next : { done: false, value: await prepare(next.value) };
+        iterator.next().then(async (next): Promise<IteratorResult<PreparedEntry<E>>> => {
+          unknownSizes -= 1;
+          if (next.done) {
+            exhausted = true;
+            return next;
+          }
+          const prepared = prepare(next.value);
+          pull(); // its size is known now: there may be room for more
+          return { done: false, value: await prepared };
         }),
       );
     }
@@ -98,9 +131,11 @@ export async function* prepareEntries<E extends ContentLike>(entries: AsyncItera
       const next = await (ahead.shift() as Promise<IteratorResult<PreparedEntry<E>>>);
       if (next.done) break;
       waitingBytes -= next.value.prepared?.bytes?.length ?? 0;
+      aheadBytes -= contentOf(next.value.entry)?.length ?? 0;
       yield next.value;
     }
   } finally {
+    stopped = true;
     for (const dropped of ahead) dropped.catch(() => undefined); // a consumer that stopped early wants no errors
     if (!exhausted) await iterator.return?.();
     await pool?.close();

@@ -2,15 +2,20 @@ import type { KqlNode } from '../kql/ast';
 import { compileCidr } from '../kql/cidr';
 
 /**
- * What a query demands of one keyword field: a match is only possible when the field's value is one of `exact`
- * or starts with one of `prefixes`. `'any'` means nothing could be proven, so every value must be tried.
+ * What a query demands of one keyword field: a match is only possible when the field's value is one of `exact`,
+ * starts with one of `prefixes` or contains one of `contains` (present only when non-empty). `'any'` means nothing
+ * could be proven, so every value must be tried.
  */
-export type RequiredValues = { readonly exact: readonly string[]; readonly prefixes: readonly string[] } | 'any';
+export type RequiredValues =
+  | { readonly exact: readonly string[]; readonly prefixes: readonly string[]; readonly contains?: readonly string[] }
+  | 'any';
+
+type Demand = Exclude<RequiredValues, 'any'>;
 
 /**
  * The values of `field` (a single-valued string field of the document, such as `event.action`) without which
  * `query` cannot match. Sound by construction, not complete: every case that is hard to reason about (not, ranges,
- * nested queries, field-name patterns, free text, CIDR blocks, leading wildcards) gives up with `'any'`.
+ * nested queries, field-name patterns, free text, CIDR blocks, a lone `*`) gives up with `'any'`.
  */
 export function requiredValues(query: KqlNode, field: string): RequiredValues {
   switch (query.type) {
@@ -32,9 +37,12 @@ function requiredByComparison(node: Extract<KqlNode, { type: 'is' }>, field: str
   if (node.field === null || node.field.kind !== 'literal' || node.field.value !== field) return 'any';
   const value = node.value;
   if (value.kind === 'wildcard') {
-    // `Delete*Policy` only matches strings starting with `Delete`; `*Policy` and the exists check `*` prove nothing.
+    // `Delete*Policy` only matches strings starting with `Delete`; `*S3 Browser*` only strings containing
+    // `S3 Browser` (the longest literal part is the rarest); the exists check `*` proves nothing.
     const prefix = value.segments[0];
-    return prefix === '' ? 'any' : { exact: [], prefixes: [prefix] };
+    if (prefix !== '') return { exact: [], prefixes: [prefix] };
+    const longest = value.segments.reduce((best, segment) => (segment.length > best.length ? segment : best), '');
+    return longest === '' ? 'any' : { exact: [], prefixes: [], contains: [longest] };
   }
   // A CIDR literal also matches IP-address strings inside the block, not just its own text.
   if (compileCidr(value.value) !== undefined) return 'any';
@@ -44,10 +52,12 @@ function requiredByComparison(node: Extract<KqlNode, { type: 'is' }>, field: str
 
 function union(demands: readonly RequiredValues[]): RequiredValues {
   if (demands.some((demand) => demand === 'any')) return 'any';
-  const known = demands as Exclude<RequiredValues, 'any'>[];
+  const known = demands as Demand[];
+  const contains = [...new Set(known.flatMap((demand) => demand.contains ?? []))];
   return {
     exact: [...new Set(known.flatMap((demand) => demand.exact))],
     prefixes: [...new Set(known.flatMap((demand) => demand.prefixes))],
+    ...(contains.length > 0 ? { contains } : {}),
   };
 }
 
@@ -60,7 +70,22 @@ function narrowest(demands: readonly RequiredValues[]): RequiredValues {
   return best;
 }
 
-/** A rough measure of how many values a demand lets through: a prefix admits far more than one exact value. */
-function breadth(demand: Exclude<RequiredValues, 'any'>): number {
-  return demand.exact.length + 1000 * demand.prefixes.length;
+/**
+ * A rough measure of how many values a demand lets through: a prefix admits far more than one exact value, a
+ * substring more than a prefix.
+ */
+export function breadth(demand: RequiredValues): number {
+  if (demand === 'any') return Infinity;
+  return demand.exact.length + 1000 * demand.prefixes.length + 1_000_000 * (demand.contains?.length ?? 0);
+}
+
+/** Whether `value` (undefined: the field is absent) satisfies the demand. */
+export function admits(demand: RequiredValues, value: string | undefined): boolean {
+  if (demand === 'any') return true;
+  if (value === undefined) return false;
+  return (
+    demand.exact.includes(value) ||
+    demand.prefixes.some((prefix) => value.startsWith(prefix)) ||
+    (demand.contains ?? []).some((part) => value.includes(part))
+  );
 }

@@ -1,7 +1,9 @@
 import { eventFiltersOf } from '../eql/ast';
 import { compileEventFilter } from '../eql/compile-condition';
+import { eqlFieldsRead } from '../eql/fields-read';
 import { eqlToKqlSuperset } from '../eql/kql-superset';
 import { compileKql, parseKql } from '../kql';
+import { kqlFieldsRead } from '../kql/fields-read';
 import type { CompiledRule, DetectionRule } from './detection-rule';
 import { eqlOptionsOf, eqlQueryOf, isEqlRule } from './eql-rule';
 
@@ -12,7 +14,7 @@ export function compileRules(rules: readonly DetectionRule[]): CompiledRule[] {
 
 function compileKqlRule(rule: DetectionRule): CompiledRule {
   const ast = parseKql(rule.query);
-  return { rule, ast, matches: compileKql(ast) };
+  return { rule, ast, matches: compileKql(ast), fieldsRead: kqlFieldsRead(ast) };
 }
 
 /**
@@ -23,7 +25,8 @@ function compileEqlRule(rule: DetectionRule): CompiledRule {
   const query = eqlQueryOf(rule);
   const options = eqlOptionsOf(rule);
   const ast = eqlToKqlSuperset(query, options);
-  if (query.kind === 'event') return { rule, ast, eql: { query, options }, matches: compileEventFilter(query.filter, options) };
+  const fieldsRead = eqlFieldsRead(eventFiltersOf(query), options);
+  if (query.kind === 'event') return { rule, ast, eql: { query, options }, matches: compileEventFilter(query.filter, options), fieldsRead };
   const stages = eventFiltersOf(query).map((filter) => compileEventFilter(filter, options));
-  return { rule, ast, eql: { query, options }, matches: (document) => stages.some((stage) => stage(document)) };
+  return { rule, ast, eql: { query, options }, matches: (document) => stages.some((stage) => stage(document)), fieldsRead };
 }

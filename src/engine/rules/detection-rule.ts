@@ -147,4 +147,9 @@ export interface CompiledRule {
    * sequence (it matches a stage or `until`); the sequence itself needs the state (src/engine/stateful).
    */
   readonly matches: (document: unknown) => boolean;
+  /**
+   * The document fields `matches` can read (dotted paths; an object's path covers what is under it), so the detector
+   * normalizes only those before testing the rule. `'all'` or absent: the whole document.
+   */
+  readonly fieldsRead?: readonly string[] | 'all';
 }

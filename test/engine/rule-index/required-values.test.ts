@@ -15,13 +15,18 @@ describe('requiredValues', () => {
     expect(actionsOf('event.action: A or event.action: Delete*')).toEqual({ exact: ['A'], prefixes: ['Delete'] });
   });
 
+  it('demands the longest literal part of a wildcard without a prefix', () => {
+    expect(actionsOf('event.action: *Policy')).toEqual({ exact: [], prefixes: [], contains: ['Policy'] });
+    expect(actionsOf('event.action: (*Put*Policy* or A)')).toEqual({ exact: ['A'], prefixes: [], contains: ['Policy'] });
+    expect(actionsOf('event.action: *Policy and event.action: Put*')).toEqual({ exact: [], prefixes: ['Put'] });
+  });
+
   it('gives up (any) wherever a match could carry some other value', () => {
     for (const query of [
       'event.provider: x',
       'event.action: A or user.name: bob',
       'not event.action: A',
       'event.action: *',
-      'event.action: *Policy',
       'event.action > A',
       'event: { action: A }',
       'event.act*: A',
