@@ -39,7 +39,8 @@ export const steps = (maxMove: number, pool: number) =>
       b: fieldValue(pool),
       c: fieldValue(pool),
     }),
-    { minLength: 1, maxLength: 60 },
+    // size 'max': without it fast-check keeps arrays near its small default size (about 10), far from maxLength.
+    { minLength: 1, maxLength: 60, size: 'max' },
   );
 
 /** Times go forward on the grid, and sometimes back, never further than `lateness` behind the newest. */
