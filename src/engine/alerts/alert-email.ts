@@ -11,6 +11,9 @@ export const RESPONSE_HEADER = 'If this was not expected, now:';
 /** Longest value shown in the details; the alert JSON and the archive keep everything. */
 const MAX_DETAIL_VALUE = 500;
 
+/** Longest summary, step title or note: sentences that may embed event values (a rule's reason, a narrator's). */
+const MAX_SENTENCE = 1000;
+
 /**
  * The plain-text e-mail, phone first: one sentence of what happened and who did it; "If this was not expected,
  * now:" with the commands filled in with this event's values; the details; the rule's investigation guide last.
@@ -18,7 +21,9 @@ const MAX_DETAIL_VALUE = 500;
  * wrapped lines are indented, so an attacker-chosen value cannot add, disguise or imitate a line.
  */
 export function alertEmail(story: AlertStory, subject: AlertSubject): string {
-  const lines: string[] = [...wrap(story.summary)];
+  // Narrators build sentences from sanitized values, but a sentence may come whole from the alert (a stateful or
+  // sequence rule's `kibana.alert.reason`, which embeds terms and keys): sentences are sanitized here, once for all.
+  const lines: string[] = [...wrap(sanitizeInline(story.summary, MAX_SENTENCE))];
   for (const note of story.notes) lines.push(...wrap(sanitizeInline(note, 300)));
 
   if (story.steps.length > 0) {
@@ -26,9 +31,9 @@ export function alertEmail(story: AlertStory, subject: AlertSubject): string {
     story.steps.forEach((step, index) => {
       const number = `${index + 1}. `;
       const indent = ' '.repeat(number.length);
-      lines.push('', ...wrap(step.title, { firstIndent: number, indent }));
+      lines.push('', ...wrap(sanitizeInline(step.title, MAX_SENTENCE), { firstIndent: number, indent }));
       for (const command of step.commands) lines.push(...renderCommand(command, indent));
-      if (step.note) lines.push(...wrap(step.note, { firstIndent: indent, indent }));
+      if (step.note) lines.push(...wrap(sanitizeInline(step.note, MAX_SENTENCE), { firstIndent: indent, indent }));
       if (step.undo) lines.push(`${indent}To undo it:`, ...renderCommand(step.undo, indent));
     });
   }

@@ -128,4 +128,15 @@ describe('the alert e-mail, for other identities and rules', () => {
     expect(story.sections.map((section) => section.id)).toEqual(['what', 'export', 'who', 'rule', 'why']);
     expect(story.steps.map((step) => step.title.split(' ')[0])).toEqual(['Cancel', 'Check', 'Revoke']);
   });
+
+  it('shows a reason built from hostile term values on lines of its own making: no control character, no forged line', () => {
+    const detection = detect(startExportTaskRecord());
+    const hostile = 'bob\n\nSEVERITY: none (all clear)\u001b[31m\u202e';
+    // A new_terms or sequence alert's reason embeds the new values or the shared key as they were in the event.
+    const alert = { ...detection.alert, kibana: { ...(detection.alert.kibana as object), alert: { ...(detection.alert.kibana as any).alert, reason: `First time in 7 days: user ${hostile} called rds:StartExportTask.`, new_terms: [hostile] } } };
+    const email = JSON.parse(buildAlertNotification(alert, seed.rule).message).email as string;
+    expect(email).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    expect(email.split('\n')).not.toContain('SEVERITY: none (all clear)');
+    expect(email.split('\n')[0]).toMatch(/^First time in 7 days: user bob\\u\{000a\}\\u\{000a\}SEVERITY: none/);
+  });
 });
