@@ -24,7 +24,8 @@ import { capitalize, describeDuration, describeTerms, withKibanaAlert } from './
  *
  * An earlier step is known by the summary its key's state kept (a few dozen identity, source and event fields,
  * long values cut; evaluate-sequence.ts), not its whole document: a building block holds those fields. A last step
- * kept before a late earlier step found the sequence is known by its action only, and left out of the intersection.
+ * kept before a late earlier step found the sequence is known by its action only: it removes from the intersection
+ * what it contradicts and what no two events share, and vouches for nothing else.
  */
 export interface SequenceAlertOptions {
   /** The query's maxspan as written (`15m`), when it has one. */
@@ -43,9 +44,10 @@ export function buildSequenceAlert(rule: DetectionRule, finding: SequenceFinding
       group: { id: groupId, index },
     })),
   );
-  // What the steps share; a step known only by its action (sequence.ts) has nothing to say about the rest.
-  const known = buildingBlocks.filter((_block, index) => !steps[index]?.step.partial);
-  const shared = objectArrayIntersection(known.map(({ kibana: _kibana, '@timestamp': _raised, ...ecs }) => ecs)) ?? {};
+  const shared = sharedFields(
+    buildingBlocks.map(({ kibana: _kibana, '@timestamp': _raised, ...ecs }) => ecs),
+    steps.map(({ step }) => step),
+  );
   const first = steps[0]?.step;
   const keyFields = finding.key.map((part) => part.field);
   const keyValues = finding.key.map((part) => (part.value === null ? 'null' : String(part.value)));
@@ -69,6 +71,54 @@ export function buildSequenceAlert(rule: DetectionRule, finding: SequenceFinding
     sequence,
     building_blocks: buildingBlocks,
   }));
+}
+
+/** Fields every event has of its own: no two steps share them, whatever a step's summary kept. */
+const PER_EVENT_FIELDS = ['event.id', 'event.ingested', 'event.created', 'event.start', 'event.end'];
+
+/**
+ * What the steps share (Elastic's intersection). A step known by its action alone (sequence.ts) cannot vouch for the
+ * fields it no longer holds (the caller, the account), so they are taken from the steps known in full; but it still
+ * removes what it contradicts (another action) and what no two events share (ids, times).
+ */
+function sharedFields(blocks: readonly Record<string, unknown>[], steps: readonly SequenceStep[]): Record<string, unknown> {
+  const known = blocks.filter((_block, index) => !steps[index]?.partial);
+  const intersection = objectArrayIntersection(known) ?? {};
+  if (known.length === blocks.length || blocks.length < 2) return intersection;
+  // One known step's intersection is that step's own objects: edit a copy, never the building block.
+  const shared = structuredClone(intersection);
+  blocks.forEach((block, index) => {
+    if (steps[index]?.partial) dropContradicted(shared, block);
+  });
+  for (const field of PER_EVENT_FIELDS) deletePath(shared, field.split('.'));
+  return shared;
+}
+
+/** Removes from `shared` (in place) every leaf `partial` holds with another value. */
+function dropContradicted(shared: Record<string, unknown>, partial: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(partial)) {
+    if (!Object.prototype.hasOwnProperty.call(shared, key)) continue;
+    const mine = shared[key];
+    if (isPlainObject(mine) && isPlainObject(value)) {
+      dropContradicted(mine, value);
+      if (Object.keys(mine).length === 0) delete shared[key];
+    } else if (JSON.stringify(mine) !== JSON.stringify(value)) delete shared[key];
+  }
+}
+
+function deletePath(object: Record<string, unknown>, path: readonly string[]): void {
+  const [head, ...rest] = path;
+  if (head === undefined || !Object.prototype.hasOwnProperty.call(object, head)) return;
+  const child = object[head];
+  if (rest.length === 0) delete object[head];
+  else if (isPlainObject(child)) {
+    deletePath(child, rest);
+    if (Object.keys(child).length === 0) delete object[head];
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `access key AKIA… called bedrock:ListFoundationModels, then bedrock:InvokeModel 3 minutes 12 seconds later (within 15 minutes)` */

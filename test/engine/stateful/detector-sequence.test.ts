@@ -84,8 +84,14 @@ describeWithConformance('the Bedrock sequence rule in the detector', ['elastic-a
     expect(first.aws.cloudtrail.user_identity.access_key_id).toBe('AKIAEXAMPLELONGTERM1');
     expect(second.event).toMatchObject({ action: 'InvokeModel', provider: 'bedrock.amazonaws.com' });
     expect(second.aws).toBeUndefined();
-    // The shell still names the caller: the step known by its action alone is left out of the intersection.
+    // The shell still names the caller: the step known by its action alone constrains only what it holds.
     expect(alert.aws.cloudtrail.user_identity.access_key_id).toBe('AKIAEXAMPLELONGTERM1');
+    // What differs between the steps is not the shell's: not the first step's action, id or ingest time.
+    expect(alert.event?.action).toBeUndefined();
+    expect(alert.event?.id).toBeUndefined();
+    expect(alert.event?.ingested).toBeUndefined();
+    expect(alert.kibana.alert.original_time).toBe(iso(0));
+    expect(first.event).toMatchObject({ action: 'ListFoundationModels', id: `ListFoundationModels-${iso(0)}` });
   });
 
   it('the e-mail lists the steps in order with their times, the shared key, and how to stop the key', async () => {
