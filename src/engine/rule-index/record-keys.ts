@@ -1,4 +1,5 @@
 import { asKeyword, isJsonObject } from '../ecs/json-values';
+import { CLOUDTRAIL_FIELD_BY_ECS_FIELD } from '../eventbridge/cloudtrail-fields';
 import { removeEmptyValues } from '../ecs/null-removal';
 import type { KqlNode } from '../kql/ast';
 import { someValueAt, type FieldPath } from '../kql/document-access';
@@ -12,18 +13,27 @@ import type { RequiredValues } from './required-values';
  * exactly the value the rules will see. Most selective first: the index and the raw pre-filter prefer the first
  * field a rule constrains when demands are equally narrow.
  */
-export const INDEXED_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['event.action', ['eventName']],
-  ['event.provider', ['eventSource']],
-  ['aws.cloudtrail.user_identity.type', ['userIdentity', 'type']],
-  ['aws.cloudtrail.user_identity.access_key_id', ['userIdentity', 'accessKeyId']],
-  ['aws.cloudtrail.user_identity.arn', ['userIdentity', 'arn']],
-  ['aws.cloudtrail.user_identity.invoked_by', ['userIdentity', 'invokedBy']],
-  ['aws.cloudtrail.user_identity.session_context.session_issuer.arn', ['userIdentity', 'sessionContext', 'sessionIssuer', 'arn']],
-  ['aws.cloudtrail.recipient_account_id', ['recipientAccountId']],
-  ['source.address', ['sourceIPAddress']],
-  ['user_agent.original', ['userAgent']],
-]);
+const INDEXED_ECS_FIELDS = [
+  'event.action',
+  'event.provider',
+  'aws.cloudtrail.user_identity.type',
+  'aws.cloudtrail.user_identity.access_key_id',
+  'aws.cloudtrail.user_identity.arn',
+  'aws.cloudtrail.user_identity.invoked_by',
+  'aws.cloudtrail.user_identity.session_context.session_issuer.arn',
+  'aws.cloudtrail.recipient_account_id',
+  'source.address',
+  'user_agent.original',
+];
+
+// The record paths are the EventBridge patterns' own table (one list of what the pipeline copies unchanged).
+export const INDEXED_FIELDS: ReadonlyMap<string, readonly string[]> = new Map(
+  INDEXED_ECS_FIELDS.map((field) => {
+    const path = CLOUDTRAIL_FIELD_BY_ECS_FIELD.get(field);
+    if (path === undefined) throw new Error(`rule index: ${field} has no CloudTrail path in CLOUDTRAIL_FIELD_BY_ECS_FIELD`);
+    return [field, path];
+  }),
+);
 
 /**
  * How poor a raw needle a demand on an indexed field makes, as a factor on its breadth: fields with few values, most
