@@ -1,5 +1,5 @@
 import { withSuppressionFields } from '../../src/engine/alerts/suppression-fields';
-import type { Detection } from '../../src/engine/detector';
+import { type Detection, suppressionDocumentOf } from '../../src/engine/detector';
 import {
   decideSuppression,
   findMatchingException,
@@ -118,7 +118,7 @@ export async function handleMatch(detection: Detection, handling: MatchHandling,
     return recorded;
   }
 
-  const terms = suppressionTerms(rule, detection.document);
+  const terms = suppressionTerms(rule, suppressionDocumentOf(detection));
   if (!rule.alertSuppression || !terms) return deliverAlert(detection, delivery, log, requestId);
   const key = suppressionKeyFromTerms(rule.ruleId, terms);
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { withSuppressionFields } from '../engine/alerts/suppression-fields';
 import type { AlertDocument } from '../engine/alerts/alert-types';
-import type { Detection } from '../engine/detector';
+import { type Detection, suppressionDocumentOf } from '../engine/detector';
 import {
   decideSuppression,
   findMatchingException,
@@ -106,8 +106,9 @@ export class MatchFilter {
         line: `suppressed: ${rule.name} event ${eventId} by exception ${excepted.list.listId}/${excepted.item.itemId} (${excepted.item.name})`,
       };
     }
-    const terms = suppressionTerms(rule, detection.document);
-    const key = suppressionKey(rule, detection.document);
+    const grouped = suppressionDocumentOf(detection);
+    const terms = suppressionTerms(rule, grouped);
+    const key = suppressionKey(rule, grouped);
     if (!rule.alertSuppression || !terms || !key) return { kind: 'alert', alert: detection.alert };
     const at = eventTime(detection.document) ?? this.now;
     const open = this.windows.get(key);

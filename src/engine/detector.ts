@@ -29,6 +29,16 @@ export interface Detection {
    * cross several groups. Delivery and de-duplication key on (rule, event, alertKey).
    */
   readonly alertKey: string;
+  /**
+   * What alert suppression groups by, when not `document`: an EQL sequence's alert, whose ECS fields are what its
+   * steps share (Elastic suppresses sequences on the sequence alert's values, not on one event's).
+   */
+  readonly suppressionSource?: EcsDocument;
+}
+
+/** The document a detection's alert suppression reads its group_by fields from. */
+export function suppressionDocumentOf(detection: Detection): EcsDocument {
+  return detection.suppressionSource ?? detection.document;
 }
 
 export interface DetectorOptions {
@@ -182,5 +192,5 @@ function needsState(compiled: CompiledRule): boolean {
 function sequenceDetection(rule: CompiledRule, runtime: SequenceRuleRuntime, document: EcsDocument, context: DetectionContext, finding: SequenceFinding): Detection {
   const maxspan = runtime.matcher.query.maxspan;
   const alert = buildSequenceAlert(rule.rule, finding, context, maxspan ? { maxspan: maxspan.text, maxspanMs: maxspan.milliseconds } : {});
-  return { rule, document, alertKey: `sq-${shortHash(sequenceIdentity(finding.sequence), 16)}`, alert };
+  return { rule, document, alertKey: `sq-${shortHash(sequenceIdentity(finding.sequence), 16)}`, alert, suppressionSource: alert as EcsDocument };
 }

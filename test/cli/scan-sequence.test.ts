@@ -35,6 +35,36 @@ describeWithConformance('scan with the Bedrock sequence rule', ['elastic-aws-eql
     expect(table.stdout).toMatch(/^ +what +bedrock:ListFoundationModels then bedrock:InvokeModel$/m);
   });
 
+  it('alert suppression groups sequences by what their steps share, as Elastic suppresses on the sequence alert', async () => {
+    // Each sequence's steps come from two addresses, the same two both times: no address is the sequence's own, so
+    // with doNotSuppress neither alert is suppressed (grouping by the triggering event's address would suppress one).
+    const from = (record: Record<string, unknown>, address: string) => ({ ...record, sourceIPAddress: address });
+    const suppressing = scratchDirectory({
+      'rules/bedrock.toml': `${readFileSync(join(conformancePath('elastic-aws-eql-rules'), BEDROCK_SEQUENCE_RULE), 'utf8')}
+[rule.alert_suppression]
+group_by = ["source.ip"]
+duration = { value = 2, unit = "h" }
+missing_fields_strategy = "doNotSuppress"
+`,
+      'trail/1.json': JSON.stringify({
+        Records: [
+          from(bedrockCall('ListFoundationModels', iso(0)), '192.0.2.10'),
+          from(bedrockCall('InvokeModel', iso(60_000)), '198.51.100.20'),
+          from(bedrockCall('ListFoundationModels', iso(1_800_000)), '192.0.2.10'),
+          from(bedrockCall('InvokeModel', iso(1_860_000)), '198.51.100.20'),
+        ],
+      }),
+    });
+    try {
+      const run = await runCli(['scan', '--rules', join(suppressing.path, 'rules'), join(suppressing.path, 'trail')]);
+      expect(run.code).toBe(0);
+      expect(run.alerts).toHaveLength(2);
+      expect(run.alerts.map((alert: any) => alert.source?.ip)).toEqual([undefined, undefined]);
+    } finally {
+      suppressing.cleanup();
+    }
+  });
+
   it('--state-out then --state-in carries a sequence in progress to the next run', async () => {
     const statePath = join(files.path, 'bedrock.state');
     const first = await runCli(['scan', '--rules', rules, '--state-out', statePath, join(files.path, 'later/1.json')]);
