@@ -7,6 +7,8 @@ import { requiredValues } from './required-values';
 
 /** Distinct values (per field) and value combinations remembered; trails repeat a few hundred, so this rarely fills up. */
 const MEMO_LIMIT = 4096;
+/** Longest field value (characters) the memo keeps: API names, types, ARNs and addresses fit. */
+const MEMO_VALUE_LENGTH = 512;
 
 export interface RuleIndex {
   /**
@@ -84,6 +86,9 @@ export function createRuleIndex(rules: readonly CompiledRule[]): RuleIndex {
       classIds.set(key, id);
       classSets.push(allowed);
     }
+    // A long value (a payload's strings, a user agent) is seldom seen twice and would pin its text in a warm
+    // container's memory: only short values are remembered.
+    if (value !== undefined && value.length > MEMO_VALUE_LENGTH) return id;
     if (field.classOf.size >= MEMO_LIMIT) field.classOf.clear();
     field.classOf.set(value, id);
     return id;
