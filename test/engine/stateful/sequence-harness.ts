@@ -73,12 +73,18 @@ export async function runSequenceStream(
 }
 
 /** Elasticsearch's answer over a list of events: sorted by time then arrival, each key through the matcher. */
-export function searchSequences(matcher: SequenceMatcher, events: readonly SequenceStreamEvent[]): string[] {
+export function searchSequences(matcher: SequenceMatcher, events: readonly SequenceStreamEvent[], horizonMs?: number): string[] {
   const ordered = events.map((event, arrival) => ({ event, arrival })).sort((a, b) => compareOrdinals([a.event.time, null, a.arrival], [b.event.time, null, b.arrival]));
   const states = new Map<string, SequenceKeyState | undefined>();
+  const newest = new Map<string, number>();
   const found: string[] = [];
   for (const { event } of ordered) {
     for (const route of matcher.route(sequenceDocument(event))) {
+      // With `horizonMs`, a key silent for the horizon starts afresh, as its state item expires (sequence.ts): a
+      // complete sequence still waiting for its trailing window then waits for nothing (docs/eql.md, deviations).
+      const last = newest.get(route.keyId);
+      if (horizonMs !== undefined && last !== undefined && event.time - last >= horizonMs) states.delete(route.keyId);
+      newest.set(route.keyId, Math.max(last ?? event.time, event.time));
       const { state, matches } = matcher.step(states.get(route.keyId), route, { timestamp: event.time, ref: event.id });
       states.set(route.keyId, state);
       for (const match of matches) found.push(JSON.stringify(match.events.map((matched) => (matched === null ? null : matched.ref))));
