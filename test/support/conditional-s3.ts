@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { isAllowed, type PolicyDocument } from './iam-policy';
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from './local-s3';
 
@@ -139,7 +139,10 @@ export async function startConditionalS3(bucket = 'alert-archive-test', options:
 
     const isConditionalPut = method === 'PUT' && isObjectRequest && (ifNoneMatch !== undefined || ifMatch !== undefined) && !url.search.includes('uploadId');
     if (!isConditionalPut) {
-      const status = await forward(incoming, body, response);
+      // Object reads and writes take the key's lock too: s3rver writes an object's file in place, so a read racing
+      // a write could see half of it, where S3 shows the old object or the new one, never a mix.
+      const send = () => forward(incoming, body, response);
+      const status = isObjectRequest ? await withKeyLock(`${bucketName}/${key}`, send) : await send();
       record(status);
       return;
     }
@@ -179,20 +182,47 @@ export async function startConditionalS3(bucket = 'alert-archive-test', options:
   }
 
   function forward(incoming: IncomingMessage, body: Buffer, response: ServerResponse): Promise<number> {
+    const url = new URL(incoming.url ?? '/', 'http://front');
+    const [, bucketName = '', ...keyParts] = url.pathname.split('/');
+    const isObjectPut = incoming.method === 'PUT' && keyParts.length > 0 && [...url.searchParams.keys()].every((name) => name === 'x-id');
     return new Promise((resolve, reject) => {
       const headers = { ...incoming.headers };
       const outgoing = httpRequest(
         { host: backendUrl.hostname, port: backendUrl.port, method: incoming.method, path: incoming.url, headers, agent },
         (backendResponse) => {
-          response.writeHead(backendResponse.statusCode ?? 500, backendResponse.headers);
-          backendResponse.pipe(response);
-          backendResponse.on('end', () => resolve(backendResponse.statusCode ?? 500));
-          backendResponse.on('error', reject);
+          const status = backendResponse.statusCode ?? 500;
+          const etag = backendResponse.headers.etag;
+          const written = isObjectPut && status < 300 && etag ? untilReadable(bucketName, decodeURIComponent(keyParts.join('/')), etag) : Promise.resolve();
+          written.then(
+            () => {
+              response.writeHead(status, backendResponse.headers);
+              backendResponse.pipe(response);
+              backendResponse.on('end', () => resolve(status));
+              backendResponse.on('error', reject);
+            },
+            reject,
+          );
         },
       );
       outgoing.on('error', reject);
       outgoing.end(body);
     });
+  }
+
+  /**
+   * s3rver answers a PUT before the object's file is flushed (it ends the write stream and resolves at once), so a
+   * GET right after the answer can read an empty or partial object; S3 never shows a write before it is whole. The
+   * front answers the PUT only once the object reads back with its ETag's MD5.
+   */
+  async function untilReadable(bucketName: string, key: string, etag: string): Promise<void> {
+    const wanted = stripQuotes(etag);
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const object = await headClient.send(new GetObjectCommand({ Bucket: bucketName, Key: key }));
+      const bytes = Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+      if (createHash('md5').update(bytes).digest('hex') === wanted) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`local S3: ${bucketName}/${key} did not read back as written (ETag ${etag})`);
   }
 
   await new Promise<void>((resolve, reject) => {
