@@ -69,8 +69,10 @@ export interface PrepareOptions {
  * stays bounded whatever the objects inflate to: each worker (and the main thread) inflates one object at a time,
  * and no further entry is started while the inflated content waiting for the consumer exceeds the per-object limit.
  * So at most (workers + 1) objects are being inflated and about one limit's worth (plus what AHEAD_BYTES of small
- * objects inflate to) waits: with 2 workers and the 256 MiB default, well under 2 GB even for an archive of gzip
- * bombs (six of them over s3:// took 16.9 GB when every read inflated at once).
+ * objects inflate to) waits. An inflation holds up to twice the limit for a moment (the output's pieces and their
+ * joined copy), the consumer up to twice (the bytes and their text): with 2 workers about 8 limits in all, some
+ * 2 GiB at the 256 MiB default even for an archive of gzip bombs (six of them over s3:// took 16.9 GB when every read
+ * inflated at once; 2.0 to 2.5 GiB measured at the default, 0.55 GiB at a 32 MiB limit).
  */
 export async function* prepareEntries<E extends ContentLike>(entries: AsyncIterable<E>, rules: readonly CompiledRule[], options: PrepareOptions = {}): AsyncGenerator<PreparedEntry<E>> {
   const filter = prefilterForRules(rules);
