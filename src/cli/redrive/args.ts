@@ -88,10 +88,13 @@ apply.`,
   notes: `Exit status: 0 every recognized event (every undelivered alert) was redriven; 1 some could not be (or the
 queue or the archive could not be read); 2 usage error.`,
   build(options) {
+    if (options.queue !== undefined && options.undeliveredAlerts !== undefined) {
+      throw new UsageError('--queue and --undelivered-alerts cannot be used together: run the command once for each');
+    }
+    if (options.queue === undefined && options.undeliveredAlerts === undefined) throw new UsageError('needs --queue QUEUE_URL or --undelivered-alerts s3://BUCKET/PREFIX');
     if (options.function === undefined) throw new UsageError('needs --function FUNCTION_NAME_OR_ARN');
     const common = { functionName: options.function, dryRun: options.dryRun === true, ...(options.max === undefined ? {} : { max: options.max }) };
     if (options.undeliveredAlerts !== undefined) {
-      if (options.queue !== undefined) throw new UsageError('--queue and --undelivered-alerts cannot be used together: run the command once for each');
       return {
         source: 'archive',
         archive: options.undeliveredAlerts,
@@ -100,7 +103,7 @@ queue or the archive could not be read); 2 usage error.`,
         ...common,
       };
     }
-    if (options.queue === undefined) throw new UsageError('needs --queue QUEUE_URL or --undelivered-alerts s3://BUCKET/PREFIX');
+    if (options.queue === undefined) throw new UsageError('needs --queue QUEUE_URL'); // cannot happen: checked above
     if (options.since !== undefined || options.minAge !== undefined) throw new UsageError('--since and --min-age go with --undelivered-alerts');
     return { source: 'queue', queueUrl: options.queue, ...common };
   },
