@@ -1,4 +1,6 @@
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { undeliveredAlertRequest } from '../../src/engine/alerts/undelivered-alert-request';
 import { STATE_TABLE_KEY } from '../../src/dynamodb/state-table-layout';
 import { runCli } from '../cli/cli-harness';
 import { lambdaContext } from '../support/lambda-context';
@@ -78,5 +80,51 @@ describe('an undelivered alert of a threshold rule', () => {
     expect(again.stderr).toContain('0 undelivered');
     await expect(handler.handler(payload, lambdaContext('req-redeliver-2'))).resolves.toMatchObject({ duplicates: 1, redelivery: { outcome: 'duplicate' } });
     expect(testbed.sns.publishes).toHaveLength(1);
+  });
+});
+
+/**
+ * A threshold rule with alert suppression: its claim taken before the window decided (`awaitingWindow`) carries the
+ * alert key, so another delivery recognises it as this alert's claim (waits for it while it is live) and the
+ * re-delivery of an abandoned one lets the window decide.
+ */
+describe('an abandoned claim of a threshold rule with alert suppression', () => {
+  const testbed = useLocalLambdaTestbed('undelivered-suppressed', TOPIC_ARN);
+  const stateful = useStatefulLambda(() => [
+    { ...rootBruteForceRule(), alertSuppression: { groupBy: ['cloud.account.id'], duration: { value: 5, unit: 'm' }, missingFieldsStrategy: 'suppress' } },
+  ]);
+  const invoke = (handler: HandlerModule, record: Record<string, unknown>, requestId: string) => handler.handler(eventBridgeEvent(record), lambdaContext(requestId));
+
+  it('is waited for while live, and re-delivered with the fields of the window it opened once abandoned', async () => {
+    const [handler, other] = [stateful.container(), stateful.container()];
+    for (let i = 1; i <= 9; i++) await invoke(handler, rootLoginFailureRecord(`f${i}`, isoAt(i)), `req-f${i}`);
+    // The window is written, the publish fails and so does giving the claim back: the claim stays, awaiting its window.
+    testbed.sns.failNext(3, 'InternalError');
+    testbed.s3.failNext(3, { method: 'PUT', condition: 'if-match', keyPrefix: 'alerts/' });
+    await expect(invoke(handler, rootLoginFailureRecord('f10', isoAt(10)), 'req-crash')).rejects.toMatchObject({ name: 'InternalErrorException' });
+    const [archiveKey] = await testbed.s3.listObjects('alerts/');
+    const claim = JSON.parse((await testbed.s3.readObject(archiveKey!))!.body);
+    expect(claim).toMatchObject({ state: 'claimed', awaitingWindow: true, requestId: 'req-crash', alertKey: expect.stringMatching(/^th-/) });
+
+    // Another delivery of the event while the claim is live waits for it (it used not to recognise the claim as its own).
+    await expect(invoke(other, rootLoginFailureRecord('f10', isoAt(10)), 'req-other')).rejects.toMatchObject({ name: 'AlertDeliveryInProgressError' });
+    expect(testbed.sns.publishes).toHaveLength(0);
+
+    // Abandoned (older than the lease): the re-delivery takes it over, the window it opened says "alert".
+    await testbed.s3Client.send(
+      new PutObjectCommand({ Bucket: testbed.s3.bucket, Key: archiveKey, Body: JSON.stringify({ ...claim, claimedAt: new Date(Date.now() - 600_000).toISOString() }) }),
+    );
+    await expect(handler.handler(undeliveredAlertRequest(archiveKey!) as unknown as CloudTrailEvent, lambdaContext('req-redeliver'))).resolves.toEqual({
+      alerts: 1,
+      duplicates: 0,
+      redelivery: { archiveKey, outcome: 'published' },
+    });
+    expect(testbed.sns.publishes).toHaveLength(1);
+    const alert = JSON.parse(JSON.parse(testbed.sns.publishes[0]!.message!).default);
+    const [windowKey] = await testbed.s3.listObjects('suppression/');
+    const window = JSON.parse((await testbed.s3.readObject(windowKey!))!.body);
+    expect(window.openedBy).toBe('f10/' + String(claim.alertKey));
+    expect(alert.kibana.alert.suppression).toMatchObject({ start: window.window.start, docs_count: 0 });
+    expect(JSON.parse((await testbed.s3.readObject(archiveKey!))!.body)).toMatchObject({ state: 'published', tookOver: { state: 'claimed', requestId: 'req-crash' } });
   });
 });
