@@ -57,6 +57,7 @@ describe('re-delivering an archived alert that was never delivered', () => {
 
   it('publish_failed: published once and recorded; asked again, nothing is sent twice, nor by a re-driven event', async () => {
     await failedPublish();
+    testbed.s3.clearRequests();
 
     await expect(lambda.handler(request(key), lambdaContext('req-redeliver'))).resolves.toEqual({
       alerts: 1,
@@ -72,11 +73,17 @@ describe('re-delivering an archived alert that was never delivered', () => {
       tookOver: { state: 'publish_failed', requestId: 'req-outage' },
     });
 
+    // What it asks of S3: its read, then the normal path's (create refused, read, take-over, published).
+    const asked = () => testbed.s3.requests.map(({ method, ifNoneMatch, ifMatch, status }) => `${method}${ifNoneMatch ? ' If-None-Match' : ''}${ifMatch ? ' If-Match' : ''} ${status}`);
+    expect(asked()).toEqual(['GET 200', 'PUT If-None-Match 412', 'GET 200', 'PUT If-Match 200', 'PUT If-Match 200']);
+    testbed.s3.clearRequests();
+
     await expect(lambda.handler(request(key), lambdaContext('req-redeliver-again'))).resolves.toEqual({
       alerts: 1,
       duplicates: 1,
       redelivery: { archiveKey: key, outcome: 'duplicate' },
     });
+    expect(asked()).toEqual(['GET 200']); // a duplicate costs one read
     // The failure queue's copy of the event, re-driven afterwards (docs/redrive.md's order): a duplicate too.
     await expect(lambda.handler(event, lambdaContext('req-redriven-event'))).resolves.toEqual({ alerts: 1, duplicates: 1 });
     expect(testbed.sns.publishes).toHaveLength(1);
