@@ -11,16 +11,19 @@ import type { DetectionRule } from '../src/engine/rules/detection-rule';
 import { isSequenceRule } from '../src/engine/rules/eql-rule';
 import { isStatefulRule } from '../src/engine/stateful';
 import { accountMismatch, InvalidEventError, unwrapEventBridgeEvent } from '../src/engine/input/eventbridge-envelope';
+import { isUndeliveredAlertRequest } from '../src/engine/alerts/undelivered-alert-request';
 import { readDetectorConfig, readExceptionPack, readHandlerConfig } from './config';
 import { bundledEnrichmentFiles } from './enrichment';
 import { enrichmentFromFiles } from '../src/enrichment/file-enrichment';
 import type { AlertDelivery } from './delivery/deliver-alert';
 import { emfLine, handleMatch } from './delivery/suppress-match';
+import { redeliverArchivedAlert, type RedeliveredAlert } from './delivery/redeliver-archived-alert';
 import { loadRulePack } from './load-rule-pack';
 import { createLogger } from './log';
 
 /**
- * Lambda entry point for EventBridge "AWS API Call via CloudTrail" events (rds:StartExportTask).
+ * Lambda entry point for EventBridge "AWS API Call via CloudTrail" events (rds:StartExportTask), and for requests to
+ * re-deliver an archived alert that was never delivered (`redrive --undelivered-alerts`, docs/redrive.md).
  * A thin adapter: the engine decides what is an alert; this file only unwraps, delivers and logs.
  *
  * Environment:
@@ -86,14 +89,20 @@ export interface InvocationSummary {
   readonly duplicates: number;
   /** Of those, matches this delivery did not publish because of an exception or a suppression window (absent when 0). */
   readonly suppressed?: number;
-  /** Present when the event was refused without evaluating it (docs/organization.md, "Trust"). */
-  readonly refused?: 'account_mismatch';
+  /**
+   * Present when the event was refused without evaluating it (docs/organization.md, "Trust"), or a re-delivery request
+   * was refused (`redelivery` says why).
+   */
+  readonly refused?: 'account_mismatch' | 'undelivered_alert';
+  /** For a request to re-deliver an archived alert: what became of it (docs/redrive.md). */
+  readonly redelivery?: RedeliveredAlert;
 }
 
 export async function handler(
   event: EventBridgeEvent<'AWS API Call via CloudTrail', unknown>,
   context: Context,
 ): Promise<InvocationSummary> {
+  if (isUndeliveredAlertRequest(event)) return redeliver(event, context);
   const envelopeId = typeof event?.id === 'string' ? event.id : undefined;
   let log = createLogger({ awsRequestId: context.awsRequestId, envelopeId });
   try {
@@ -124,6 +133,27 @@ export async function handler(
     return { alerts: detections.length, duplicates, ...(suppressed > 0 ? { suppressed } : {}) };
   } catch (error) {
     log.error('event processing failed', { error });
+    throw error;
+  }
+}
+
+/**
+ * A direct invocation asking to re-deliver one archived alert (never an EventBridge event: the stack's rules match
+ * CloudTrail detail-types only). Refusals are returned, not thrown: a retry would see the same; a claim another
+ * invocation holds, and S3 or SNS failures, are thrown so that Lambda retries.
+ */
+async function redeliver(request: unknown, context: Context): Promise<InvocationSummary> {
+  const log = createLogger({ awsRequestId: context.awsRequestId, invocation: 'undelivered-alert' });
+  try {
+    const redelivery = await redeliverArchivedAlert(request, { delivery, exceptions, suppressionPrefix: config.suppressionPrefix, rules }, log, context.awsRequestId);
+    const { outcome } = redelivery;
+    if (outcome === 'refused') return { alerts: 0, duplicates: 0, refused: 'undelivered_alert', redelivery };
+    const duplicates = outcome === 'duplicate' || outcome === 'duplicate_suppressed' ? 1 : 0;
+    const suppressed = outcome === 'suppressed_by_exception' || outcome === 'suppressed_by_window' ? 1 : 0;
+    log.info('archived alert handled', { archiveKey: redelivery.archiveKey, outcome });
+    return { alerts: 1, duplicates, ...(suppressed > 0 ? { suppressed } : {}), redelivery };
+  } catch (error) {
+    log.error('re-delivery of an archived alert failed', { error });
     throw error;
   }
 }

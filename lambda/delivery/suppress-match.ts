@@ -189,7 +189,7 @@ async function claimBeforeWindow(
   delivery: AlertDelivery,
   log: Logger,
   requestId: string,
-  fields: { readonly ruleId: string; readonly eventId: string; readonly archiveKey: string },
+  fields: { readonly ruleId: string; readonly eventId: string; readonly alertKey?: string; readonly archiveKey: string },
 ): Promise<ClaimBeforeWindow> {
   const { archiveKey } = fields;
   const now = delivery.now ?? (() => new Date());
@@ -198,6 +198,8 @@ async function claimBeforeWindow(
     state: 'claimed',
     ruleId: fields.ruleId,
     eventId: fields.eventId,
+    // Without it, a stateful rule's claim (several alerts per event) would not be recognised as the one of this alert.
+    ...(fields.alertKey ? { alertKey: fields.alertKey } : {}),
     requestId,
     claimedAt: now().toISOString(),
     awaitingWindow: true,

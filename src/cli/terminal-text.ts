@@ -1,4 +1,4 @@
-import { sanitizeInline } from '../engine/alerts/sanitize-text';
+import { escapeUnsafeInJson, sanitizeInline } from '../engine/alerts/sanitize-text';
 import { RuleFileError } from '../engine/rules/rule-file-error';
 
 /**
@@ -22,4 +22,13 @@ export function printableError(error: unknown): string {
   }
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n').map(printable).join('\n');
+}
+
+/**
+ * One JSON line for a terminal: the value's JSON with every character `printable` would escape written as a JSON
+ * `\uXXXX` escape (JSON.stringify leaves DEL, C1 controls, bidi and zero-width characters raw). It parses back to the
+ * same value.
+ */
+export function printableJson(value: unknown): string {
+  return escapeUnsafeInJson(JSON.stringify(value));
 }

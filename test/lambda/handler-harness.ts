@@ -149,6 +149,8 @@ export function useLocalLambdaTestbed(bucket: string, topicArn: string): LocalLa
 export interface StatefulLambda {
   /** dynalite, for failure injection. */
   readonly dynamo: () => LocalDynamoDb;
+  /** This test's state table. */
+  readonly tableName: () => string;
   /** A container of the handler on this test's state table: its own SDK clients, sharing the table, bucket and topic. */
   container(): HandlerModule;
 }
@@ -179,6 +181,7 @@ export function useStatefulLambda(rules: () => readonly DetectionRule[]): Statef
   });
   return {
     dynamo: () => dynamo,
+    tableName: () => tableName,
     container() {
       const coldStart = captureStdout();
       try {

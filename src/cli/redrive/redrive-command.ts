@@ -5,6 +5,7 @@ import { LineWriter } from '../line-writer';
 import { printable } from '../terminal-text';
 import { PROGRAM_NAME } from '../usage';
 import type { RedriveArguments } from './args';
+import { describeAwsError } from './aws-error';
 import { classifyMessage } from './messages';
 
 /** Long-poll wait per ReceiveMessage: long enough that an empty answer means the queue is empty. */
@@ -180,11 +181,4 @@ function formatSummary(tally: Tally, queueUrl: string, dryRun: boolean, reachedM
     : [`${tally.redriven} redriven`, `${tally.unrecognized} unrecognized (left in the queue)`, `${tally.failed} failed`];
   const limit = reachedMax ? '; stopped at --max' : '';
   return `redrive: ${tally.received} message${tally.received === 1 ? '' : 's'} from ${queueUrl}: ${parts.join(', ')}${limit}`;
-}
-
-function describeAwsError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const name = error.name !== 'Error' ? `${error.name}: ` : '';
-  return `${name}${error.message}${status === undefined ? '' : ` (HTTP ${status})`}`;
 }

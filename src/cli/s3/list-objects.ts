@@ -4,6 +4,8 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 export interface ListedObject {
   readonly key: string;
   readonly size: number;
+  /** When the object was last written, as the listing says (absent if S3 did not say). */
+  readonly lastModified?: Date;
 }
 
 export interface ListCounters {
@@ -24,7 +26,7 @@ export async function* listObjects(
     counters.listRequests += 1;
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: continuationToken }), { abortSignal: signal });
     for (const object of page.Contents ?? []) {
-      if (object.Key !== undefined && !object.Key.endsWith('/')) yield { key: object.Key, size: object.Size ?? 0 };
+      if (object.Key !== undefined && !object.Key.endsWith('/')) yield { key: object.Key, size: object.Size ?? 0, ...(object.LastModified ? { lastModified: object.LastModified } : {}) };
     }
     continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuationToken !== undefined);

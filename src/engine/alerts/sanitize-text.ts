@@ -22,6 +22,16 @@ export function sanitizeInline(value: string, maxLength = 300): string {
 }
 
 /**
+ * JSON text (as JSON.stringify writes it: such characters occur only inside strings) with every unsafe character
+ * written as a JSON `\uXXXX` escape, code unit by code unit: the same value, safe on one terminal line.
+ */
+export function escapeUnsafeInJson(json: string): string {
+  return json.replace(UNSAFE_CHARACTERS, (character) =>
+    Array.from({ length: character.length }, (_, index) => `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`).join(''),
+  );
+}
+
+/**
  * The stricter form used in e-mail subjects: printable ASCII only. SNS rejects subjects with control characters,
  * and mail clients render non-ASCII subjects inconsistently.
  */

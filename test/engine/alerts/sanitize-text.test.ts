@@ -1,4 +1,5 @@
 import { sanitizeInline } from '../../../src/engine/alerts';
+import { escapeUnsafeInJson } from '../../../src/engine/alerts/sanitize-text';
 
 /**
  * The sanitizer's set is Unicode's, checked here over every code point: each Default_Ignorable_Code_Point, format
@@ -89,5 +90,14 @@ describe('sanitizeInline over all of Unicode (issue 10, case 6)', () => {
   it('leaves ordinary text in any script alone', () => {
     const text = 'Zoë exported café-Ωμέγα → s3://bucket/ключ/鍵 ✅ 👍🏽';
     expect(sanitizeInline(text, 1000)).toBe(text);
+  });
+
+  it('escapeUnsafeInJson: JSON that parses back to the same value, with no unsafe character left raw', () => {
+    const value = { key: 'alerts/e\u202e\u009b\u200b\u{e0041}\u007f.json', rule: 'r\u001b[2J\r\n', plain: 'Zoë 👍🏽' };
+    const json = escapeUnsafeInJson(JSON.stringify(value));
+    expect(json).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200b\u202e\u{e0041}]/u);
+    expect(json).toContain('\\u202e\\u009b\\u200b\\udb40\\udc41\\u007f');
+    expect(json).toContain('Zoë 👍🏽');
+    expect(JSON.parse(json)).toEqual(value);
   });
 });
