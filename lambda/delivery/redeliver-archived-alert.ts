@@ -1,4 +1,4 @@
-import { classifyArchiveObject, type StoredJsonObject } from '../../src/engine/alerts/archived-alert';
+import { archivedIdentity, classifyArchiveObject, type ArchiveIdentity, type StoredJsonObject } from '../../src/engine/alerts/archived-alert';
 import { undeliveredAlertKey } from '../../src/engine/alerts/undelivered-alert-request';
 import type { Detection } from '../../src/engine/detector';
 import type { EcsDocument } from '../../src/engine/ecs/ecs-document';
@@ -52,7 +52,7 @@ export async function redeliverArchivedAlert(request: unknown, redelivery: Redel
   if (stored === undefined) {
     return refuse(archiveKey, 'MissingObject', 'no object at the key, or the function may not read it (without s3:ListBucket, S3 answers a missing key with AccessDenied)');
   }
-  const identity = archivedIdentity(stored);
+  const identity = stored.isJson ? archivedIdentity(stored.json) : undefined;
   if (identity === undefined) return refuse(archiveKey, 'NotAnArchivedAlert', `the object is not an alert archived in the ${ARCHIVE_FORMAT} format`);
   const found = classifyArchiveObject(stored, identity);
   const fields = { archiveKey, ruleId: identity.ruleId, eventId: identity.eventId, ...(identity.alertKey ? { alertKey: identity.alertKey } : {}) };
@@ -90,16 +90,7 @@ async function readArchiveObject(redelivery: Redelivery, archiveKey: string): Pr
   }
 }
 
-/** The rule, event and alert key an object of the archive format says it is for, or undefined. */
-function archivedIdentity(stored: StoredJsonObject): { ruleId: string; eventId: string; alertKey?: string } | undefined {
-  const json = stored.json as { format?: unknown; ruleId?: unknown; eventId?: unknown; alertKey?: unknown } | null | undefined;
-  if (!stored.isJson || typeof json !== 'object' || json === null || json.format !== ARCHIVE_FORMAT) return undefined;
-  if (typeof json.ruleId !== 'string' || typeof json.eventId !== 'string') return undefined;
-  if (json.alertKey !== undefined && typeof json.alertKey !== 'string') return undefined;
-  return { ruleId: json.ruleId, eventId: json.eventId, ...(json.alertKey ? { alertKey: json.alertKey } : {}) };
-}
-
-function isAlertOfKey(alert: unknown, identity: { ruleId: string; eventId: string; alertKey?: string }, prefix: string, archiveKey: string): boolean {
+function isAlertOfKey(alert: unknown, identity: ArchiveIdentity, prefix: string, archiveKey: string): boolean {
   if (typeof alert !== 'object' || alert === null || Array.isArray(alert)) return false;
   let eventId: string;
   try {

@@ -1,4 +1,4 @@
-import { ARCHIVE_FORMAT, classifyArchiveObject, type DeliveryState } from '../../engine/alerts/archived-alert';
+import { ARCHIVE_FORMAT, archivedIdentity, classifyArchiveObject, type DeliveryState } from '../../engine/alerts/archived-alert';
 
 /** An archived alert the detector never delivered: what `redrive --undelivered-alerts` asks the function to send. */
 export interface UndeliveredAlert {
@@ -30,12 +30,8 @@ export function classifyForRedelivery(body: string, now: Date, minAgeMs: number)
   } catch {
     return { kind: 'not-an-alert', reason: 'not JSON' };
   }
-  const named = json as { format?: unknown; ruleId?: unknown; eventId?: unknown; alertKey?: unknown } | null;
-  if (typeof named !== 'object' || named === null || named.format !== ARCHIVE_FORMAT || typeof named.ruleId !== 'string' || typeof named.eventId !== 'string') {
-    return { kind: 'not-an-alert', reason: `not an alert archived in the ${ARCHIVE_FORMAT} format` };
-  }
-  const alertKey = typeof named.alertKey === 'string' && named.alertKey !== '' ? named.alertKey : undefined;
-  const identity = { ruleId: named.ruleId, eventId: named.eventId, ...(alertKey ? { alertKey } : {}) };
+  const identity = archivedIdentity(json);
+  if (identity === undefined) return { kind: 'not-an-alert', reason: `not an alert archived in the ${ARCHIVE_FORMAT} format` };
   const found = classifyArchiveObject({ etag: '', json, isJson: true }, identity);
   if (found.kind === 'unrecognised') return { kind: 'not-an-alert', reason: found.reason };
   if (found.kind === 'published' || found.kind === 'suppressed') return { kind: 'delivered' };

@@ -112,3 +112,22 @@ export function classifyArchiveObject(
   }
   return { kind: 'unrecognised', reason: `an archived record in an unknown or incomplete state (${String(state)})` };
 }
+
+/** The rule, event and alert key an archive record names for itself. */
+export interface ArchiveIdentity {
+  readonly ruleId: string;
+  readonly eventId: string;
+  readonly alertKey?: string;
+}
+
+/**
+ * What an object of the archive format says it is for, or undefined when it is not one: for a reader that has only the
+ * object (`redrive --undelivered-alerts`, the re-delivery request), not the match it belongs to.
+ */
+export function archivedIdentity(json: unknown): ArchiveIdentity | undefined {
+  const named = json as { format?: unknown; ruleId?: unknown; eventId?: unknown; alertKey?: unknown } | null | undefined;
+  if (typeof named !== 'object' || named === null || Array.isArray(named) || named.format !== ARCHIVE_FORMAT) return undefined;
+  if (typeof named.ruleId !== 'string' || typeof named.eventId !== 'string') return undefined;
+  if (named.alertKey !== undefined && typeof named.alertKey !== 'string') return undefined;
+  return { ruleId: named.ruleId, eventId: named.eventId, ...(named.alertKey ? { alertKey: named.alertKey } : {}) };
+}
