@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { startExportTaskRecord } from '../support/cloudtrail-records';
 
 /**
@@ -59,6 +59,8 @@ export interface GeneratedRecord {
   readonly text: string;
   /** Set for a record the packaged rule must alert on: a token found in its alert. */
   readonly positiveToken?: string;
+  /** The record's token, positive or not (a negative carries it in its eventID). */
+  readonly token: string;
   /** Whether the handler may accept it (eventID, eventSource and eventName non-empty strings). */
   readonly wellFormed: boolean;
 }
@@ -67,11 +69,12 @@ let tokenCounter = 0;
 
 /**
  * `fuzz-token-<seed>-<n>-<check>`: the check digits make a token that a bit flip in a damaged gzip turned into
- * another (a corrupted back-reference can copy other digits) recognisable as corrupted.
+ * another (a corrupted back-reference can copy other digits) recognisable as corrupted; a token of another seed is one too.
  */
-export function isGenuineToken(token: string): boolean {
-  const match = /^fuzz-token-\d+-(\d+)-(\d+)$/.exec(token);
-  return match !== null && Number(match[2]) === tokenCheck(Number(match[1]));
+export function isGenuineToken(token: string, seed: number): boolean {
+  const match = /^fuzz-token-(\d+)-(\d+)-(\d+)$/.exec(token);
+  // The seed too: a flip can change its digits alone.
+  return match !== null && Number(match[1]) === seed && Number(match[3]) === tokenCheck(Number(match[2]));
 }
 
 function tokenCheck(n: number): number {
@@ -92,7 +95,7 @@ export function generateRecord(random: Random): GeneratedRecord {
     if (random.chance(0.2)) record.errorCode = random.pick([null, '', '-', 'none']); // still successes
     let text = JSON.stringify(record);
     if (random.chance(0.15)) text = text.replace('"requestParameters":{', `"requestParameters":{"deep":${deepNesting(200 + random.int(4000), random)},`);
-    return { text, positiveToken: token, wellFormed: record.eventID !== undefined };
+    return { text, positiveToken: token, token, wellFormed: record.eventID !== undefined };
   }
   if (roll < 7) {
     // A negative: a failed export, another call, a wrong type where a string belongs.
@@ -115,18 +118,18 @@ export function generateRecord(random: Random): GeneratedRecord {
         record.errorMessage = nastyText(random, 30);
     }
     const wellFormed = typeof record.eventName === 'string' && record.eventName !== '' && typeof record.eventSource === 'string';
-    return { text: JSON.stringify(record), wellFormed };
+    return { text: JSON.stringify(record), token, wellFormed };
   }
   if (roll < 10) {
     // A random object, maybe with some CloudTrail-looking members.
     const value = randomJson(random) as Record<string, unknown>;
     const object = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : { value };
     if (random.chance(0.5)) Object.assign(object, { eventSource: 'rds.amazonaws.com', eventName: random.pick(['StartExportTask', 'X']) });
-    return { text: JSON.stringify(object), wellFormed: false };
+    return { text: JSON.stringify(object), token, wellFormed: false };
   }
   // Not an object at all, or one nested deep.
-  if (random.chance(0.5)) return { text: JSON.stringify(randomJson(random, 2)) ?? 'null', wellFormed: false };
-  return { text: `{"eventSource":"rds.amazonaws.com","eventName":"StartExportTask","x":${deepNesting(100 + random.int(3000), random)}}`, wellFormed: false };
+  if (random.chance(0.5)) return { text: JSON.stringify(randomJson(random, 2)) ?? 'null', token, wellFormed: false };
+  return { text: `{"eventSource":"rds.amazonaws.com","eventName":"StartExportTask","x":${deepNesting(100 + random.int(3000), random)}}`, token, wellFormed: false };
 }
 
 export interface GeneratedFile {
@@ -138,12 +141,28 @@ export interface GeneratedFile {
   readonly bad: boolean;
   /** Intact: every positive in it must alert. */
   readonly intact: boolean;
+  /**
+   * A flipped bit that still inflates changed the text (its failed CRC is reported, the records read are scanned):
+   * a negative may then read as a positive, or a record be copied, with its token intact.
+   */
+  readonly altered: boolean;
+  /** Tokens of all its records. */
+  readonly tokens: readonly string[];
   readonly records: number;
 }
 
 const HOSTILE_NAME_PARTS = ['\u001b]0;owned\u0007', '\n', '\u202e', '\u001b[2J', ' ', 'é'];
 
 /** One file of `count` records, in a random container, maybe damaged, maybe with a hostile name. */
+/** True when `bytes` inflate, whole and checked, to exactly `text`. */
+function inflatesTo(bytes: Uint8Array, text: string): boolean {
+  try {
+    return gunzipSync(bytes).toString('utf8') === text;
+  } catch {
+    return false;
+  }
+}
+
 export function generateFile(random: Random, index: number, count: number): GeneratedFile {
   const records = Array.from({ length: count }, () => generateRecord(random));
   const positives = records.flatMap((record) => (record.positiveToken ? [record.positiveToken] : []));
@@ -153,6 +172,7 @@ export function generateFile(random: Random, index: number, count: number): Gene
   let bytes: Uint8Array = gzip ? gzipSync(text, { level: 1 }) : Buffer.from(text);
   const damage = gzip ? random.pick(['none', 'none', 'none', 'truncate', 'junk', 'flip']) : random.pick(['none', 'none', 'none', 'none', 'truncate', 'garbage']);
   let bad = false;
+  let unchanged = false;
   if (damage === 'truncate') {
     bytes = bytes.subarray(0, Math.max(11, Math.floor(bytes.length * (0.2 + random.next() * 0.7))));
     bad = true;
@@ -164,7 +184,10 @@ export function generateFile(random: Random, index: number, count: number): Gene
     const at = 10 + random.int(copy.length - 18);
     copy[at] = (copy[at] as number) ^ (1 + random.int(255));
     bytes = copy;
-    bad = true;
+    // A flip confined to the padding bits after the final deflate block changes nothing (`gzip -t` passes): that file
+    // is intact, and nothing is to be reported about it.
+    unchanged = inflatesTo(copy, text);
+    bad = !unchanged;
   } else if (damage === 'garbage') {
     bytes = Buffer.concat([Buffer.from(nastyText(random, 40)), bytes]);
     bad = true;
@@ -172,5 +195,14 @@ export function generateFile(random: Random, index: number, count: number): Gene
   const hostile = random.chance(0.15) ? random.pick(HOSTILE_NAME_PARTS) : '';
   const name = `f${String(index).padStart(4, '0')}${hostile}${jsonLines ? '.jsonl' : '.json'}${gzip ? '.gz' : ''}`;
   // Any record that is not an object, or a JSON Lines line that is one, is itself a problem named on stderr.
-  return { name, bytes, positives, bad, intact: damage === 'none' || damage === 'junk', records: count };
+  return {
+    name,
+    bytes,
+    positives,
+    bad,
+    intact: damage === 'none' || damage === 'junk' || unchanged,
+    altered: damage === 'flip' && !unchanged,
+    tokens: records.map((record) => record.token),
+    records: count,
+  };
 }
